@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { healthRoutes } from "./health/routes";
+import type { AppEnv } from "./platform/context";
+import { errorResponse, handleError } from "./platform/error-handler";
+import { AppError } from "./platform/errors";
+import { limitBodySize } from "./platform/middleware/body";
+import { apiCors } from "./platform/middleware/cors";
+import { requestContext } from "./platform/middleware/request-context";
+import { securityHeaders } from "./platform/middleware/security-headers";
+
+/** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
+const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
+
+/**
+ * Builds the application: platform middleware, then one sub-app per feature. `src/index.ts` exports it.
+ * The chained `.route()` calls keep `typeof app` usable as the RPC type of the web client.
+ */
+export function createApp() {
+  const app = new Hono<AppEnv>()
+    .use(requestContext())
+    .use(securityHeaders())
+    .use("/api/*", apiCors())
+    .use("/api/*", limitBodySize())
+    .route("/api", healthRoutes);
+
+  app.notFound(async (c) => {
+    const path = new URL(c.req.url).pathname;
+    // Reached only when the Worker is called directly (tests, bench) for a static path: serve the SPA.
+    if (!WORKER_PATH_PATTERN.test(path) && (c.req.method === "GET" || c.req.method === "HEAD")) {
+      const asset = await c.env.ASSETS.fetch(c.req.raw);
+      return new Response(asset.body, asset); // mutable headers, so the platform middleware can add its own
+    }
+    return errorResponse(c, new AppError("not_found", `No route for ${c.req.method} ${path}`));
+  });
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

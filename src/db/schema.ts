@@ -1,0 +1,145 @@
+/**
+ * The storage contract (D1 / SQLite). This file is the single source of truth: `npm run db:generate`
+ * writes SQL migrations into `migrations/` from it, and `docs/storage.md` documents every column,
+ * including which are encrypted (and with what associated data) and which are hashed.
+ *
+ * Conventions: ids are random UUIDs (text); times are integer milliseconds since the Unix epoch (UTC);
+ * booleans are integers 0/1; JSON columns hold documents with no secrets unless named `*_encrypted`.
+ */
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const nowMs = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+const timestamps = {
+  createdAt: integer("created_at").notNull().default(nowMs),
+  updatedAt: integer("updated_at").notNull().default(nowMs),
+};
+
+export const MEMBERSHIP_ROLES = ["owner", "admin", "member"] as const;
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+
+/** A person who signs in. One row per verified email, whatever sign-in method they use. */
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    workosUserId: text("workos_user_id"),
+    /** Lowercased; unique across live users. */
+    email: text("email").notNull(),
+    name: text("name"),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    /** How the user last signed in: `password`, `GoogleOAuth`, `sso`, `magic_auth`, `dev`, … */
+    authMethod: text("auth_method"),
+    lastLoginAt: integer("last_login_at"),
+    ...timestamps,
+    /** Set when WorkOS reports the user deleted; every session of the user stops working. */
+    deletedAt: integer("deleted_at"),
+  },
+  (table) => [
+    uniqueIndex("users_email_unique").on(table.email),
+    uniqueIndex("users_workos_user_id_unique").on(table.workosUserId),
+  ],
+);
+
+/** A customer organization, linked to a WorkOS organization when SSO is configured. */
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    workosOrganizationId: text("workos_organization_id"),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** Primary email domain, lowercased; used to route SSO sign-in. */
+    domain: text("domain"),
+    ssoEnabled: integer("sso_enabled", { mode: "boolean" }).notNull().default(false),
+    /** `GoogleSAML`, `OktaSAML`, `GenericOIDC`, … as reported by WorkOS. */
+    ssoProvider: text("sso_provider"),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex("organizations_slug_unique").on(table.slug),
+    uniqueIndex("organizations_domain_unique").on(table.domain),
+    uniqueIndex("organizations_workos_organization_id_unique").on(table.workosOrganizationId),
+  ],
+);
+
+/** A user's role in an organization. */
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: MEMBERSHIP_ROLES }).notNull().default("member"),
+    workosMembershipId: text("workos_membership_id"),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex("memberships_user_organization_unique").on(table.userId, table.organizationId),
+    uniqueIndex("memberships_workos_membership_id_unique").on(table.workosMembershipId),
+    index("memberships_organization_idx").on(table.organizationId),
+    check("memberships_role_check", sql`${table.role} in ('owner', 'admin', 'member')`),
+  ],
+);
+
+/**
+ * Every background job that failed at least once. A row gets `dead_at` when the job exhausted its
+ * retries and reached the dead-letter queue (or could never succeed), and `resolved_at` when a retry
+ * succeeded. Nothing is lost silently. `body` is the message with secrets redacted.
+ */
+export const jobFailures = sqliteTable(
+  "job_failures",
+  {
+    jobId: text("job_id").primaryKey(),
+    kind: text("kind").notNull(),
+    queue: text("queue").notNull(),
+    body: text("body", { mode: "json" }).notNull(),
+    attempts: integer("attempts").notNull(),
+    lastError: text("last_error").notNull(),
+    firstFailedAt: integer("first_failed_at").notNull(),
+    lastFailedAt: integer("last_failed_at").notNull(),
+    deadAt: integer("dead_at"),
+    resolvedAt: integer("resolved_at"),
+  },
+  (table) => [index("job_failures_dead_idx").on(table.deadAt, table.lastFailedAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type JobFailure = typeof jobFailures.$inferSelect;
+
+export const AUDIT_OUTCOMES = ["success", "failure"] as const;
+
+/**
+ * Append-only audit trail (sign-ins, admin actions, MCP tool calls, credential use). Written by the
+ * `audit.record` job so the request path never waits on it. `metadata` is redacted before enqueueing.
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    occurredAt: integer("occurred_at").notNull(),
+    /** `user`, `oauth_client`, `workos`, `system`. */
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    /** Dotted verb, e.g. `auth.sign_in`, `admin.sso.create`, `mcp.tool_call`. */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    outcome: text("outcome", { enum: AUDIT_OUTCOMES }).notNull(),
+    requestId: text("request_id"),
+    ip: text("ip"),
+    metadata: text("metadata", { mode: "json" }),
+  },
+  (table) => [
+    index("audit_events_actor_idx").on(table.actorType, table.actorId, table.occurredAt),
+    index("audit_events_action_idx").on(table.action, table.occurredAt),
+  ],
+);
+
+export type AuditEvent = typeof auditEvents.$inferSelect;

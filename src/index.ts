@@ -1,0 +1,22 @@
+import { createApp } from "./app";
+import { consumeJobs, recordDeadLetters } from "./jobs/consumer";
+import { getConfig } from "./platform/config";
+import { createLogger } from "./platform/logger";
+
+const app = createApp();
+
+/** Queue names ending in this suffix are dead-letter queues (wrangler.toml `dead_letter_queue`). */
+const DEAD_LETTER_QUEUE_SUFFIX = "-dlq";
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env) {
+    const log = createLogger({ level: getConfig(env).logLevel, context: { queue: batch.queue } });
+    if (batch.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) {
+      await recordDeadLetters(batch, env, log);
+    } else {
+      await consumeJobs(batch, env, log);
+    }
+  },
+} satisfies ExportedHandler<Env>;

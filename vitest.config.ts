@@ -1,0 +1,35 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against the real Worker (src/index.ts) and real D1/KV/Queue/rate-limit
+// bindings from wrangler.toml. Storage is isolated per test file. Only the outside world is faked
+// (test/fakes/), by intercepting the Worker's outbound fetch.
+// Fixed test keys (never used outside tests): primary "t2", older "t1" still decrypts.
+const TEST_ENCRYPTION_KEYS =
+  "t2:dGVzdC1rZXktdHdvLXRlc3Qta2V5LXR3by10ZXN0LWs=,t1:dGVzdC1rZXktb25lLXRlc3Qta2V5LW9uZS10ZXN0LWs=";
+// wrangler checks `[secrets] required` when it reads the config; the test value satisfies it.
+process.env.ENCRYPTION_KEYS = TEST_ENCRYPTION_KEYS;
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            ENVIRONMENT: "test",
+            APP_URL: "http://localhost:8787",
+            LOG_LEVEL: "warn",
+            ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+            TEST_MIGRATIONS: migrations,
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+      setupFiles: ["./test/setup.ts"],
+    },
+  };
+});
