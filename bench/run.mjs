@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the production bundle, runs it in workerd (through Miniflare, with the
+// bindings of wrangler.toml and local storage), and drives each scenario with autocannon from a
+// separate process against the Worker's own workerd listener (no development proxy in between).
+// Prints req/s, p50 and p99 per scenario (median of several rounds) and the ratio to the floor, plus
+// the bundle size raw and gzip. Results are also written to bench/results/.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { scenarios } from "./scenarios.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const args = Object.fromEntries(
+  process.argv.slice(2).flatMap((arg) => (arg.startsWith("--") ? [arg.slice(2).split("=")] : [])),
+);
+const DURATION_SECONDS = Number(args.duration ?? process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(args.rounds ?? process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(args.connections ?? process.env.BENCH_CONNECTIONS ?? 10);
+const ONLY = args.only ? new RegExp(args.only, "i") : undefined;
+
+const run = (command, commandArgs) => execFileSync(command, commandArgs, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+
+// 1. Production bundle, exactly what `wrangler deploy` would upload.
+console.log("bench: building the production bundle …");
+run("npx", ["vite", "build", "web", "--logLevel", "error"]);
+const outdir = join(root, "bench/.build");
+rmSync(outdir, { recursive: true, force: true });
+run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir]);
+const bundle = readFileSync(join(outdir, "index.js"));
+const bundleSize = { raw_bytes: bundle.length, gzip_bytes: gzipSync(bundle, { level: 9 }).length };
+
+// 2. The bundle in workerd with wrangler.toml's bindings (D1, KV, queues, rate limits, assets).
+const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler"));
+const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
+const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+const persistRoot = mkdtempSync(join(tmpdir(), "bench-state-"));
+const mf = new Miniflare(convertV4MiniflareOptions({
+  workers: [
+    {
+      ...workerOptions,
+      name: "bench",
+      modules: true,
+      modulesRoot: outdir,
+      scriptPath: join(outdir, "index.js"),
+      modulesRules: undefined,
+      bindings: {
+        ...workerOptions.bindings,
+        ENVIRONMENT: "development",
+        LOG_LEVEL: "info",
+        ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
+      },
+    },
+  ],
+  resourcePersistencePath: persistRoot,
+  // Swallow the Worker's logs (one JSON access-log line per request) instead of printing them.
+  handleStructuredLogs() {},
+}));
+const url = (await mf.ready).toString().replace(/\/$/, "");
+await applyMigrations(await mf.getD1Database("DB"));
+
+// 3. Load, from a separate process.
+const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+async function drive(target) {
+  const cli = [autocannonBin, "--json", "-c", String(CONNECTIONS), "-d", String(target.duration ?? DURATION_SECONDS), "-m", target.method];
+  for (const [name, value] of Object.entries(target.headers ?? {})) cli.push("-H", `${name}=${value}`);
+  if (target.body !== undefined) cli.push("-b", typeof target.body === "string" ? target.body : JSON.stringify(target.body));
+  cli.push(`${url}${target.path}`);
+  const child = spawn(process.execPath, cli, { stdio: ["ignore", "pipe", "ignore"] });
+  let out = "";
+  child.stdout.on("data", (chunk) => (out += chunk));
+  await new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited ${code}`)))));
+  const result = JSON.parse(out);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
+const selected = scenarios.filter((scenario, index) => index === 0 || !ONLY || ONLY.test(scenario.name));
+const prepared = [];
+for (const scenario of selected) {
+  const overrides = (await scenario.setup?.({ mf, url })) ?? {};
+  prepared.push({ ...scenario, ...overrides });
+  await drive({ ...scenario, ...overrides, duration: 1 }); // warm-up: compile, caches, connections
+}
+
+console.log(`bench: ${prepared.length} scenarios × ${ROUNDS} rounds × ${DURATION_SECONDS}s, ${CONNECTIONS} connections`);
+const samples = new Map(prepared.map((scenario) => [scenario.name, []]));
+for (let round = 1; round <= ROUNDS; round++) {
+  // Interleaved rounds: drift on the machine (other load, thermal) hits every scenario alike.
+  for (const scenario of prepared) {
+    const sample = await drive(scenario);
+    samples.get(scenario.name).push(sample);
+    process.stdout.write(`  round ${round}: ${scenario.name}: ${Math.round(sample.rps)} req/s\n`);
+  }
+}
+const reports = [];
+for (const scenario of prepared) {
+  const results = samples.get(scenario.name);
+  const extra = (await scenario.report?.({ mf, url, samples: results })) ?? {};
+  reports.push({
+    name: scenario.name,
+    rps: median(results.map((r) => r.rps)),
+    p50_ms: median(results.map((r) => r.p50)),
+    p99_ms: median(results.map((r) => r.p99)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    ...extra,
+  });
+}
+await mf.dispose();
+rmSync(persistRoot, { recursive: true, force: true });
+
+const floor = reports[0].rps;
+for (const report of reports) report.ratio_to_floor = report.rps / floor;
+
+// 4. Report.
+const rows = reports.map((r) => [
+  r.name,
+  r.rps.toFixed(0),
+  r.p50_ms.toFixed(1),
+  r.p99_ms.toFixed(1),
+  `${r.ratio_to_floor.toFixed(2)}×`,
+  r.non2xx || r.errors ? `${r.non2xx} non-2xx, ${r.errors} errors` : (r.note ?? ""),
+]);
+const header = ["scenario", "req/s", "p50 ms", "p99 ms", "vs floor", "notes"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i])).join("  ");
+console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+for (const row of rows) console.log(line(row));
+console.log(
+  `\nbundle: ${(bundleSize.raw_bytes / 1024).toFixed(1)} KiB raw, ${(bundleSize.gzip_bytes / 1024).toFixed(1)} KiB gzip`,
+);
+console.log(`(median of ${ROUNDS} rounds of ${DURATION_SECONDS}s each, ${CONNECTIONS} connections, load from a separate process)`);
+
+const resultsDir = join(root, "bench/results");
+mkdirSync(resultsDir, { recursive: true });
+const result = {
+  date: new Date().toISOString(),
+  settings: { duration_seconds: DURATION_SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+  bundle: bundleSize,
+  scenarios: reports,
+};
+writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+console.log("bench: wrote bench/results/latest.json");
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function applyMigrations(db) {
+  const dir = join(root, "migrations");
+  const { readdirSync } = await import("node:fs");
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".sql")).sort()) {
+    const statements = readFileSync(join(dir, file), "utf8").split("--> statement-breakpoint");
+    for (const statement of statements.map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
+  }
+}
