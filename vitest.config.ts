@@ -8,7 +8,9 @@ import { defineConfig } from "vitest/config";
 const TEST_ENCRYPTION_KEYS =
   "t2:dGVzdC1rZXktdHdvLXRlc3Qta2V5LXR3by10ZXN0LWs=,t1:dGVzdC1rZXktb25lLXRlc3Qta2V5LW9uZS10ZXN0LWs=";
 // wrangler checks `[secrets] required` when it reads the config; the test value satisfies it.
+const TEST_SESSION_SECRET = "test-session-secret-test-session-secret";
 process.env.ENCRYPTION_KEYS = TEST_ENCRYPTION_KEYS;
+process.env.SESSION_SECRET = TEST_SESSION_SECRET;
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
@@ -22,6 +24,7 @@ export default defineConfig(async () => {
             APP_URL: "http://localhost:8787",
             LOG_LEVEL: "warn",
             ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+            SESSION_SECRET: TEST_SESSION_SECRET,
             TEST_MIGRATIONS: migrations,
           },
         },

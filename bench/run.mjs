@@ -22,7 +22,8 @@ const ROUNDS = Number(args.rounds ?? process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(args.connections ?? process.env.BENCH_CONNECTIONS ?? 10);
 const ONLY = args.only ? new RegExp(args.only, "i") : undefined;
 
-const run = (command, commandArgs) => execFileSync(command, commandArgs, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+const run = (command, commandArgs) =>
+  execFileSync(command, commandArgs, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 
 // 1. Production bundle, exactly what `wrangler deploy` would upload.
 console.log("bench: building the production bundle …");
@@ -39,41 +40,55 @@ const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare"
 const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
 const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
 const persistRoot = mkdtempSync(join(tmpdir(), "bench-state-"));
-const mf = new Miniflare(convertV4MiniflareOptions({
-  workers: [
-    {
-      ...workerOptions,
-      name: "bench",
-      modules: true,
-      modulesRoot: outdir,
-      scriptPath: join(outdir, "index.js"),
-      modulesRules: undefined,
-      bindings: {
-        ...workerOptions.bindings,
-        ENVIRONMENT: "development",
-        LOG_LEVEL: "info",
-        ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    workers: [
+      {
+        ...workerOptions,
+        name: "bench",
+        modules: true,
+        modulesRoot: outdir,
+        scriptPath: join(outdir, "index.js"),
+        modulesRules: undefined,
+        bindings: {
+          ...workerOptions.bindings,
+          ENVIRONMENT: "development",
+          LOG_LEVEL: "info",
+          ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
+        },
       },
-    },
-  ],
-  resourcePersistencePath: persistRoot,
-  // Swallow the Worker's logs (one JSON access-log line per request) instead of printing them.
-  handleStructuredLogs() {},
-}));
+    ],
+    resourcePersistencePath: persistRoot,
+    // Swallow the Worker's logs (one JSON access-log line per request) instead of printing them.
+    handleStructuredLogs() {},
+  }),
+);
 const url = (await mf.ready).toString().replace(/\/$/, "");
 await applyMigrations(await mf.getD1Database("DB"));
 
 // 3. Load, from a separate process.
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 async function drive(target) {
-  const cli = [autocannonBin, "--json", "-c", String(CONNECTIONS), "-d", String(target.duration ?? DURATION_SECONDS), "-m", target.method];
+  const cli = [
+    autocannonBin,
+    "--json",
+    "-c",
+    String(CONNECTIONS),
+    "-d",
+    String(target.duration ?? DURATION_SECONDS),
+    "-m",
+    target.method,
+  ];
   for (const [name, value] of Object.entries(target.headers ?? {})) cli.push("-H", `${name}=${value}`);
-  if (target.body !== undefined) cli.push("-b", typeof target.body === "string" ? target.body : JSON.stringify(target.body));
+  if (target.body !== undefined)
+    cli.push("-b", typeof target.body === "string" ? target.body : JSON.stringify(target.body));
   cli.push(`${url}${target.path}`);
   const child = spawn(process.execPath, cli, { stdio: ["ignore", "pipe", "ignore"] });
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
-  await new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited ${code}`)))));
+  await new Promise((resolve, reject) =>
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited ${code}`)))),
+  );
   const result = JSON.parse(out);
   return {
     rps: result.requests.average,
@@ -93,7 +108,9 @@ for (const scenario of selected) {
   await drive({ ...scenario, ...overrides, duration: 1 }); // warm-up: compile, caches, connections
 }
 
-console.log(`bench: ${prepared.length} scenarios × ${ROUNDS} rounds × ${DURATION_SECONDS}s, ${CONNECTIONS} connections`);
+console.log(
+  `bench: ${prepared.length} scenarios × ${ROUNDS} rounds × ${DURATION_SECONDS}s, ${CONNECTIONS} connections`,
+);
 const samples = new Map(prepared.map((scenario) => [scenario.name, []]));
 for (let round = 1; round <= ROUNDS; round++) {
   // Interleaved rounds: drift on the machine (other load, thermal) hits every scenario alike.
@@ -140,7 +157,9 @@ for (const row of rows) console.log(line(row));
 console.log(
   `\nbundle: ${(bundleSize.raw_bytes / 1024).toFixed(1)} KiB raw, ${(bundleSize.gzip_bytes / 1024).toFixed(1)} KiB gzip`,
 );
-console.log(`(median of ${ROUNDS} rounds of ${DURATION_SECONDS}s each, ${CONNECTIONS} connections, load from a separate process)`);
+console.log(
+  `(median of ${ROUNDS} rounds of ${DURATION_SECONDS}s each, ${CONNECTIONS} connections, load from a separate process)`,
+);
 
 const resultsDir = join(root, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
@@ -163,7 +182,9 @@ function median(values) {
 async function applyMigrations(db) {
   const dir = join(root, "migrations");
   const { readdirSync } = await import("node:fs");
-  for (const file of readdirSync(dir).filter((name) => name.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith(".sql"))
+    .sort()) {
     const statements = readFileSync(join(dir, file), "utf8").split("--> statement-breakpoint");
     for (const statement of statements.map((s) => s.trim()).filter(Boolean)) await db.prepare(statement).run();
   }

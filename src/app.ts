@@ -1,10 +1,14 @@
 import { Hono } from "hono";
+import { sessionCookieName } from "./auth/cookies";
+import { sessionAuth } from "./auth/middleware";
+import { authRoutes } from "./auth/routes";
 import { healthRoutes } from "./health/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
 import { limitBodySize } from "./platform/middleware/body";
 import { apiCors } from "./platform/middleware/cors";
+import { csrfProtection } from "./platform/middleware/csrf";
 import { requestContext } from "./platform/middleware/request-context";
 import { securityHeaders } from "./platform/middleware/security-headers";
 
@@ -21,7 +25,14 @@ export function createApp() {
     .use(securityHeaders())
     .use("/api/*", apiCors())
     .use("/api/*", limitBodySize())
-    .route("/api", healthRoutes);
+    .use("/api/*", async (c, next) => {
+      // Webhooks are server-to-server, authenticated by their signatures, and carry no cookies.
+      if (c.req.path.startsWith("/api/webhooks/")) return next();
+      return csrfProtection((ctx) => sessionCookieName(ctx.var.config))(c, next);
+    })
+    .use("/api/*", sessionAuth())
+    .route("/api", healthRoutes)
+    .route("/api/auth", authRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

@@ -7,7 +7,7 @@
  * booleans are integers 0/1; JSON columns hold documents with no secrets unless named `*_encrypted`.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const nowMs = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
 const timestamps = {
@@ -108,7 +108,57 @@ export const jobFailures = sqliteTable(
   (table) => [index("job_failures_dead_idx").on(table.deadAt, table.lastFailedAt)],
 );
 
+/**
+ * Server-side sessions. The browser holds `<token>.<hmac>`; only SHA-256(token) is stored, so a copy
+ * of this table cannot be replayed as cookies. Revocation is a write here, effective on the next
+ * request (the hot path reads this row, joined with its user, in one query).
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    /** SHA-256 hex of the cookie's random token. */
+    tokenHash: text("token_hash").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    authMethod: text("auth_method").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    /** Absolute expiry; the idle expiry is `last_seen_at` + SESSION_IDLE_TIMEOUT_MS. */
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+    /** `logout`, `logout_everywhere`, `user_deleted`, `provider_session_ended`, … */
+    revokedReason: text("revoked_reason"),
+    /** WorkOS session id (`sid` claim) when signed in through WorkOS. */
+    workosSessionId: text("workos_session_id"),
+    /** WorkOS refresh token, encrypted; associated data `sessions.workos_refresh_token:<id>:<user_id>`. */
+    workosRefreshTokenEncrypted: text("workos_refresh_token_encrypted"),
+    /** When the WorkOS session was last confirmed alive by a refresh. */
+    workosCheckedAt: integer("workos_checked_at"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (table) => [
+    uniqueIndex("sessions_token_hash_unique").on(table.tokenHash),
+    index("sessions_user_idx").on(table.userId),
+  ],
+);
+
+/** Ids of inbound webhook events already processed (replay and redelivery protection). */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    source: text("source").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.source, table.eventId] })],
+);
+
 export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type JobFailure = typeof jobFailures.$inferSelect;

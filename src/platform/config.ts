@@ -25,6 +25,15 @@ const configSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).optional().default("info"),
     ENCRYPTION_KEYS: optionalString,
     ENCRYPTION_KEY: optionalString,
+    SESSION_SECRET: z
+      .string({ error: "is required" })
+      .min(32, { error: "must be at least 32 characters (use 32 random bytes, base64)" }),
+    WORKOS_API_KEY: optionalString,
+    WORKOS_CLIENT_ID: optionalString,
+    WORKOS_WEBHOOK_SECRET: optionalString,
+    /** Development/test only: point the SDK at a local fake (`host[:port]`, plain http when it has a port). */
+    WORKOS_API_HOSTNAME: optionalString,
+    WORKOS_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional().default(2),
   })
   .transform((raw, ctx) => {
     let keyring: KeyringMaterial | undefined;
@@ -43,6 +52,14 @@ const configSchema = z
       ctx.addIssue({ code: "custom", path: ["CORS_ALLOWED_ORIGINS"], message: corsOrigins.message });
       return z.NEVER;
     }
+    if (Boolean(raw.WORKOS_API_KEY) !== Boolean(raw.WORKOS_CLIENT_ID)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [raw.WORKOS_API_KEY ? "WORKOS_CLIENT_ID" : "WORKOS_API_KEY"],
+        message: "is required when the other WorkOS credential is set",
+      });
+      return z.NEVER;
+    }
     return {
       environment: raw.ENVIRONMENT,
       appUrl: raw.APP_URL,
@@ -50,6 +67,17 @@ const configSchema = z
       corsAllowedOrigins: new Set([raw.APP_URL.origin, ...corsOrigins]),
       logLevel: raw.LOG_LEVEL,
       keyring,
+      sessionSecret: raw.SESSION_SECRET,
+      workos:
+        raw.WORKOS_API_KEY && raw.WORKOS_CLIENT_ID
+          ? {
+              apiKey: raw.WORKOS_API_KEY,
+              clientId: raw.WORKOS_CLIENT_ID,
+              webhookSecret: raw.WORKOS_WEBHOOK_SECRET,
+              apiHostname: raw.WORKOS_API_HOSTNAME,
+              maxRetries: raw.WORKOS_MAX_RETRIES,
+            }
+          : undefined,
     };
   })
   .superRefine((config, ctx) => {
@@ -70,6 +98,13 @@ const configSchema = z
           message: `${origin} is a development origin, refused in production`,
         });
       }
+    }
+    if (config.workos?.apiHostname) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKOS_API_HOSTNAME"],
+        message: "is a development setting, refused in production",
+      });
     }
     if (config.logLevel === "debug") {
       ctx.addIssue({ code: "custom", path: ["LOG_LEVEL"], message: "debug logging is refused in production" });

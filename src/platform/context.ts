@@ -1,3 +1,4 @@
+import type { LoadedSession } from "../auth/sessions";
 import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
 
@@ -6,6 +7,8 @@ export interface AppVariables {
   requestId: string;
   log: Logger;
   config: AppConfig;
+  /** Set by `sessionAuth` when the request carries a valid session cookie. */
+  session?: LoadedSession;
 }
 
 /** The Hono environment of the whole application. */

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   unauthenticated: 401,
   forbidden: 403,
+  csrf_rejected: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../../src/platform/config";
 
 const KEY = btoa("k".repeat(32));
-const base = { ENVIRONMENT: "development", APP_URL: "http://localhost:8787", ENCRYPTION_KEYS: `k1:${KEY}` };
+const base = {
+  ENVIRONMENT: "development",
+  APP_URL: "http://localhost:8787",
+  ENCRYPTION_KEYS: `k1:${KEY}`,
+  SESSION_SECRET: "s".repeat(32),
+};
 const production = { ...base, ENVIRONMENT: "production", APP_URL: "https://api.example.com" };
 
 function problems(vars: Record<string, unknown>): string[] {
@@ -48,6 +53,16 @@ describe("configuration", () => {
       name: "a CORS entry with a path",
       vars: { ...base, CORS_ALLOWED_ORIGINS: "https://a.example/path" },
       problem: /must be an origin/,
+    },
+    {
+      name: "a short session secret",
+      vars: { ...base, SESSION_SECRET: "short" },
+      problem: /^SESSION_SECRET: must be at least 32/,
+    },
+    {
+      name: "a WorkOS key without client id",
+      vars: { ...base, WORKOS_API_KEY: "sk_test" },
+      problem: /^WORKOS_CLIENT_ID: is required when/,
     },
     { name: "an unknown log level", vars: { ...base, LOG_LEVEL: "verbose" }, problem: /^LOG_LEVEL:/ },
   ])("refuses $name", ({ vars, problem }) => {
