@@ -339,7 +339,7 @@ export const authRoutes = new Hono<AppEnv>()
     devProviderOrNotFound(c);
     const state = c.req.query("state") ?? "";
     const tx = await peekSignInTransaction(c.env.KV, state);
-    if (!tx || tx.via !== "dev") {
+    if (tx?.via !== "dev") {
       return signInErrorPage(c, 400, "Sign-in link expired", "Start signing in again from the app.");
     }
     return devLoginPage(c, state);
@@ -359,7 +359,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (!parsed.success) return devLoginPage(c, state, "Enter a valid email address.");
     await limitSignIn(c, parsed.data.email);
     const tx = await peekSignInTransaction(c.env.KV, parsed.data.state);
-    if (!tx || tx.via !== "dev")
+    if (tx?.via !== "dev")
       return signInErrorPage(c, 400, "Sign-in link expired", "Start signing in again from the app.");
     const code = await dev.issueCode(parsed.data.email, parsed.data.name, await computeCodeChallenge(tx.codeVerifier));
     const callback = new URL(CALLBACK_PATH, c.var.config.appOrigin);

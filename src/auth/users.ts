@@ -155,16 +155,14 @@ async function createPersonalOrganization(db: Database, user: User, now: number)
       createdAt: now,
       updatedAt: now,
     }),
-    db
-      .insert(memberships)
-      .values({
-        id: crypto.randomUUID(),
-        userId: user.id,
-        organizationId,
-        role: "owner",
-        createdAt: now,
-        updatedAt: now,
-      }),
+    db.insert(memberships).values({
+      id: crypto.randomUUID(),
+      userId: user.id,
+      organizationId,
+      role: "owner",
+      createdAt: now,
+      updatedAt: now,
+    }),
   ]);
 }
 
