@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminRoutes } from "./admin/routes";
 import { sessionCookieName } from "./auth/cookies";
 import { sessionAuth } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
@@ -11,6 +12,7 @@ import { apiCors } from "./platform/middleware/cors";
 import { csrfProtection } from "./platform/middleware/csrf";
 import { requestContext } from "./platform/middleware/request-context";
 import { securityHeaders } from "./platform/middleware/security-headers";
+import { workosWebhookRoutes } from "./webhooks/workos";
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
@@ -32,7 +34,9 @@ export function createApp() {
     })
     .use("/api/*", sessionAuth())
     .route("/api", healthRoutes)
-    .route("/api/auth", authRoutes);
+    .route("/api/auth", authRoutes)
+    .route("/api/admin", adminRoutes)
+    .route("/api/webhooks", workosWebhookRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

@@ -93,7 +93,13 @@ export function toMembershipRole(role: string | null | undefined): MembershipRol
   return MEMBERSHIP_ROLES.includes(role as MembershipRole) ? (role as MembershipRole) : "member";
 }
 
-async function ensureOrganization(db: Database, externalId: string, now: number, resolve?: OrganizationResolver) {
+/** The local organization linked to a WorkOS organization, created from WorkOS's details when new. */
+export async function ensureOrganization(
+  db: Database,
+  externalId: string,
+  now: number,
+  resolve?: OrganizationResolver,
+) {
   const known = await db.select().from(organizations).where(eq(organizations.workosOrganizationId, externalId)).get();
   if (known) return known;
   const details = resolve ? await resolve(externalId) : { name: externalId, domain: null };

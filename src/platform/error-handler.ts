@@ -43,7 +43,7 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   const log = c.var.log ?? createLogger();
   if (isAppError(error)) {
-    if (error.status >= 500) log.error("request failed", { code: error.code, error: describeError(error) });
+    if (error.status >= 500) log.error("request failed", { error_code: error.code, error: describeError(error) });
     return errorResponse(c, error);
   }
   if (error instanceof HTTPException) {

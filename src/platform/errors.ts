@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_request: 400,
   unauthenticated: 401,
+  invalid_signature: 401,
   forbidden: 403,
   csrf_rejected: 403,
   not_found: 404,

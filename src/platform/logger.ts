@@ -63,7 +63,7 @@ export function describeError(error: unknown): LogFields {
     name: error.name,
     message: safeErrorMessage(error),
     stack: error.stack?.replace(error.message, safeErrorMessage(error)),
-    ...("code" in error ? { code: (error as { code: unknown }).code } : {}),
+    ...("code" in error ? { error_code: (error as { code: unknown }).code } : {}),
     ...(error.cause !== undefined ? { cause: describeError(error.cause) } : {}),
   };
 }

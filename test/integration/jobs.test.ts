@@ -157,7 +157,7 @@ describe("dead-letter queue consumer", () => {
 
 describe("enqueueJob", () => {
   it("sends a validated message with a job id", async () => {
-    const send = vi.spyOn(env.JOBS, "send").mockResolvedValue(undefined);
+    const send = vi.spyOn(env.JOBS, "send").mockResolvedValue({ metadata: {} } as QueueSendResponse);
     const { jobId: _, enqueuedAt: __, ...job } = auditJob();
     const jobId = await enqueueJob(env.JOBS, job);
     expect(send).toHaveBeenCalledWith(expect.objectContaining({ kind: "audit.record", jobId }), {
