@@ -55,6 +55,7 @@ const mf = new Miniflare(
           ENVIRONMENT: "development",
           LOG_LEVEL: "info",
           ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
+          SESSION_SECRET: Buffer.alloc(32, 9).toString("base64"),
         },
       },
     ],
@@ -103,7 +104,7 @@ async function drive(target) {
 const selected = scenarios.filter((scenario, index) => index === 0 || !ONLY || ONLY.test(scenario.name));
 const prepared = [];
 for (const scenario of selected) {
-  const overrides = (await scenario.setup?.({ mf, url })) ?? {};
+  const overrides = (await scenario.setup?.({ mf, url, appUrl: workerOptions.bindings.APP_URL })) ?? {};
   prepared.push({ ...scenario, ...overrides });
   await drive({ ...scenario, ...overrides, duration: 1 }); // warm-up: compile, caches, connections
 }
@@ -131,6 +132,7 @@ for (const scenario of prepared) {
     p99_ms: median(results.map((r) => r.p99)),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
+    ...(scenario.target ? { target: scenario.target } : {}),
     ...extra,
   });
 }
@@ -147,7 +149,13 @@ const rows = reports.map((r) => [
   r.p50_ms.toFixed(1),
   r.p99_ms.toFixed(1),
   `${r.ratio_to_floor.toFixed(2)}×`,
-  r.non2xx || r.errors ? `${r.non2xx} non-2xx, ${r.errors} errors` : (r.note ?? ""),
+  [
+    r.non2xx || r.errors ? `${r.non2xx} non-2xx, ${r.errors} errors` : "",
+    r.target ? `target ${r.target}` : "",
+    r.note ?? "",
+  ]
+    .filter(Boolean)
+    .join("; "),
 ]);
 const header = ["scenario", "req/s", "p50 ms", "p99 ms", "vs floor", "notes"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));

@@ -8,13 +8,29 @@ const encoder = new TextEncoder();
 type Bytes = string | Uint8Array;
 const toBytes = (value: Bytes): Uint8Array => (typeof value === "string" ? encoder.encode(value) : value);
 
-function importHmacKey(secret: Bytes, usage: "sign" | "verify"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", toBytes(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+/**
+ * Imported keys for string secrets (session secret, webhook secrets), kept per isolate so the hot path
+ * does not re-import on every request. Bounded: secrets are few and configuration-defined.
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_CACHED_KEYS = 32;
+
+function importHmacKey(secret: Bytes): Promise<CryptoKey> {
+  const importKey = () =>
+    crypto.subtle.importKey("raw", toBytes(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  if (typeof secret !== "string") return importKey();
+  let key = importedKeys.get(secret);
+  if (!key) {
+    if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.clear();
+    key = importKey();
+    importedKeys.set(secret, key);
+  }
+  return key;
 }
 
 /** Raw 32-byte HMAC-SHA256 of `message` under `secret`. */
 export async function hmacSha256(secret: Bytes, message: Bytes): Promise<Uint8Array> {
-  const key = await importHmacKey(secret, "sign");
+  const key = await importHmacKey(secret);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, toBytes(message)));
 }
 
@@ -40,7 +56,7 @@ export async function verifyHmacSha256(
 ): Promise<boolean> {
   const bytes = encoding === "hex" ? fromHex(signature) : tryBase64Url(signature);
   if (bytes?.length !== 32) return false;
-  const key = await importHmacKey(secret, "verify");
+  const key = await importHmacKey(secret);
   return crypto.subtle.verify("HMAC", key, bytes, toBytes(message));
 }
 

@@ -131,7 +131,7 @@ export function parseConfig(vars: Record<string, unknown>): AppConfig {
     result.error.issues.map((issue) => {
       const name = issue.path.length > 0 ? issue.path.join(".") : "configuration";
       const raw = issue.path.length === 1 ? vars[issue.path[0] as string] : "present";
-      const missing = raw === undefined || raw === "";
+      const missing = (raw === undefined || raw === "") && issue.code !== "custom";
       return `${name}: ${missing ? "is required" : issue.message}`;
     }),
   );

@@ -28,6 +28,7 @@ import {
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { signHmacSha256Hex } from "../../src/crypto/hmac";
 
 export const FAKE_WORKOS_HOSTNAME = "api.workos.test";
 const AUTHORIZATION_CODE_TTL_MS = 10 * 60_000;
@@ -346,8 +347,7 @@ export class FakeWorkOS {
       this.findUserByEmail(signIn.email) ??
       this.addUser({ email: signIn.email, firstName: signIn.firstName, lastName: signIn.lastName });
     if (signIn.organizationId) {
-      const membership = this.findMembership(user.id, signIn.organizationId);
-      if (!membership || membership.status !== "active") {
+      if (this.findMembership(user.id, signIn.organizationId)?.status !== "active") {
         this.addMembership({ userId: user.id, organizationId: signIn.organizationId, role: signIn.role });
       }
     }
@@ -387,22 +387,24 @@ export class FakeWorkOS {
    * The `WorkOS-Signature` header value for `payload`: `t=<timestamp ms>, v1=<hex HMAC-SHA256("<t>.<payload>")>`.
    * The SDK compares `t` with `Date.now()` in milliseconds (default tolerance 180 000 ms, past only).
    */
-  signWebhook(payload: string, options: { timestamp?: number; secret?: string } = {}): string {
+  async signWebhook(payload: string, options: { timestamp?: number; secret?: string } = {}): Promise<string> {
     const timestamp = options.timestamp ?? Date.now();
-    const signature = hmacSha256Hex(options.secret ?? this.webhookSecret, `${timestamp}.${payload}`);
+    const signature = await signHmacSha256Hex(options.secret ?? this.webhookSecret, `${timestamp}.${payload}`);
     return `t=${timestamp}, v1=${signature}`;
   }
 
   /** A signed webhook delivery of a WorkOS event (`{ id, event, data, created_at }`). */
-  webhookEvent(
+  async webhookEvent(
     event: string,
     data: Record<string, unknown>,
-    options: { timestamp?: number; secret?: string } = {},
-  ): { payload: string; headers: Record<string, string> } {
-    const payload = JSON.stringify({ id: randomId("event"), event, data, created_at: isoNow() });
+    options: { timestamp?: number; secret?: string; id?: string } = {},
+  ): Promise<{ id: string; payload: string; headers: Record<string, string> }> {
+    const id = options.id ?? randomId("event");
+    const payload = JSON.stringify({ id, event, data, created_at: isoNow() });
     return {
+      id,
       payload,
-      headers: { "content-type": "application/json", "WorkOS-Signature": this.signWebhook(payload, options) },
+      headers: { "content-type": "application/json", "WorkOS-Signature": await this.signWebhook(payload, options) },
     };
   }
 
@@ -418,7 +420,7 @@ export class FakeWorkOS {
     });
     app.use(async (c, next) => {
       if (this.downMode === "503") {
-        return c.json({ message: "Service Unavailable", code: "service_unavailable" }, 503);
+        return workosError(c, 503, "service_unavailable", "Service Unavailable");
       }
       await next();
     });
@@ -439,22 +441,14 @@ export class FakeWorkOS {
     app.get("/organizations/:id", auth, (c) => this.getOrganization(c));
     app.post("/portal/generate_link", auth, (c) => this.generatePortalLink(c));
 
-    app.notFound((c) =>
-      c.json(
-        {
-          message: `fake WorkOS has no endpoint ${c.req.method} ${c.req.path}`,
-          code: "not_found",
-        } as WorkOSResponseError,
-        404,
-      ),
-    );
+    app.notFound((c) => workosError(c, 404, "not_found", `fake WorkOS has no endpoint ${c.req.method} ${c.req.path}`));
     return app;
   }
 
   /** `Authorization: Bearer <apiKey>` check for API-key endpoints (anything but the OAuth/browser endpoints). */
   private readonly requireApiKey: MiddlewareHandler<FakeEnv> = async (c, next) => {
     if (c.req.header("authorization") !== `Bearer ${this.apiKey}`) {
-      return c.json({ message: "Unauthorized", code: "unauthorized" } satisfies WorkOSResponseError, 401);
+      return workosError(c, 401, "unauthorized", "Unauthorized");
     }
     if (c.env.call.body === null && c.req.method !== "GET") {
       return workosError(c, 400, "invalid_request_body", "The request body must be a JSON object.");
@@ -714,11 +708,10 @@ export class FakeWorkOS {
   private listUsers(c: Ctx): Response {
     const email = c.req.query("email")?.toLowerCase();
     const organizationId = c.req.query("organization_id");
-    const users = [...this.users.values()].filter((u) =>
-      !email || u.email === email || false
-        ? true
-        : (!email || u.email === email) &&
-          (!organizationId || this.findMembership(u.id, organizationId)?.status === "active"),
+    const users = [...this.users.values()].filter(
+      (u) =>
+        (!email || u.email === email) &&
+        (!organizationId || this.findMembership(u.id, organizationId)?.status === "active"),
     );
     return c.json(paginate(users, c));
   }
@@ -1039,82 +1032,4 @@ function base64Url(bytes: Uint8Array): string {
 /** BASE64URL(SHA256(verifier)), the PKCE S256 transform (RFC 7636 §4.2). */
 async function sha256Base64Url(verifier: string): Promise<string> {
   return base64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
-}
-
-// Synchronous SHA-256/HMAC (FIPS 180-4, RFC 2104) so `signWebhook` can return a string: WebCrypto is async-only
-// and the test tsconfig has no Node types for `node:crypto`. Checked against crypto.subtle in workos.test.ts.
-
-const SHA256_K = Uint32Array.from({ length: 64 }, (_, i) => {
-  const prime = nthPrime(i);
-  return Math.floor((Math.cbrt(prime) % 1) * 2 ** 32);
-});
-const SHA256_H0 = Uint32Array.from({ length: 8 }, (_, i) => Math.floor((Math.sqrt(nthPrime(i)) % 1) * 2 ** 32));
-
-function nthPrime(n: number): number {
-  let count = -1;
-  for (let candidate = 2; ; candidate++) {
-    let prime = true;
-    for (let d = 2; d * d <= candidate; d++) if (candidate % d === 0) prime = false;
-    if (prime && ++count === n) return candidate;
-  }
-}
-
-function sha256(data: Uint8Array): Uint8Array {
-  const padded = new Uint8Array((((data.length + 8) >> 6) + 1) << 6);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(data.length / 2 ** 29));
-  view.setUint32(padded.length - 4, (data.length << 3) >>> 0);
-  const h = Uint32Array.from(SHA256_H0);
-  const w = new Uint32Array(64);
-  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  const at = (array: Uint32Array, i: number) => array[i] ?? 0;
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const w15 = at(w, i - 15);
-      const w2 = at(w, i - 2);
-      const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
-      const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-      w[i] = at(w, i - 16) + s0 + at(w, i - 7) + s1;
-    }
-    let [a, b, c, d, e, f, g, hh] = Array.from(h) as [number, number, number, number, number, number, number, number];
-    for (let i = 0; i < 64; i++) {
-      const t1 =
-        (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + at(SHA256_K, i) + at(w, i)) | 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    [a, b, c, d, e, f, g, hh].forEach((value, i) => {
-      h[i] = at(h, i) + value;
-    });
-  }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  h.forEach((value, i) => outView.setUint32(i * 4, value));
-  return out;
-}
-
-/** Hex HMAC-SHA256, as WorkOS computes webhook signatures. */
-export function hmacSha256Hex(secret: string, message: string): string {
-  const encoder = new TextEncoder();
-  let key = encoder.encode(secret);
-  if (key.length > 64) key = sha256(key);
-  const block = new Uint8Array(64);
-  block.set(key);
-  const inner = new Uint8Array(64 + encoder.encode(message).length);
-  inner.set(block.map((byte) => byte ^ 0x36));
-  inner.set(encoder.encode(message), 64);
-  const outer = new Uint8Array(64 + 32);
-  outer.set(block.map((byte) => byte ^ 0x5c));
-  outer.set(sha256(inner), 64);
-  return Array.from(sha256(outer), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -15,27 +15,21 @@ export const WORKOS_TIMEOUT_MS = 10_000;
 
 type WorkOSSettings = NonNullable<AppConfig["workos"]>;
 
-const clients = new WeakMap<WorkOSSettings, WorkOS>();
-
 /**
- * The WorkOS SDK client (its `workerd` build), created once per configuration. `fetchFn` defers to
- * the global `fetch` at call time, so the platform's outbound fetch (and tests' interception) applies.
+ * A WorkOS SDK client (its `workerd` build). Created per use, not cached: the workerd build binds
+ * `globalThis.fetch` when constructed (it ignores `fetchFn`), so a long-lived client would pin
+ * whatever `fetch` existed at start-up. Construction is cheap; calls dominate.
  * @see https://workos.com/docs/reference
  */
 export function workosClient(settings: WorkOSSettings): WorkOS {
-  let client = clients.get(settings);
-  if (!client) {
-    const host = settings.apiHostname ? parseHost(settings.apiHostname) : undefined;
-    client = new WorkOS(settings.apiKey, {
-      clientId: settings.clientId,
-      maxRetries: settings.maxRetries,
-      timeout: WORKOS_TIMEOUT_MS,
-      fetchFn: (input, init) => fetch(input, init),
-      ...(host ? { apiHostname: host.hostname, https: host.https, ...(host.port ? { port: host.port } : {}) } : {}),
-    });
-    clients.set(settings, client);
-  }
-  return client;
+  const host = settings.apiHostname ? parseHost(settings.apiHostname) : undefined;
+  return new WorkOS(settings.apiKey, {
+    clientId: settings.clientId,
+    maxRetries: settings.maxRetries,
+    // The workerd build reads its request timeout from `config` (it drops the top-level `timeout`).
+    config: { timeout: WORKOS_TIMEOUT_MS } as RequestInit,
+    ...(host ? { apiHostname: host.hostname, https: host.https, ...(host.port ? { port: host.port } : {}) } : {}),
+  });
 }
 
 function parseHost(value: string): { hostname: string; port?: number; https: boolean } {
