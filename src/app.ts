@@ -1,8 +1,10 @@
 import { Hono } from "hono";
+import { encryptionAdminRoutes } from "./admin/encryption";
 import { adminRoutes } from "./admin/routes";
 import { sessionCookieName } from "./auth/cookies";
 import { sessionAuth } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
+import { connectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
@@ -12,7 +14,11 @@ import { apiCors } from "./platform/middleware/cors";
 import { csrfProtection } from "./platform/middleware/csrf";
 import { requestContext } from "./platform/middleware/request-context";
 import { securityHeaders } from "./platform/middleware/security-headers";
+import { outboundWebhookRoutes } from "./webhooks/outbound";
 import { workosWebhookRoutes } from "./webhooks/workos";
+
+const INBOUND_WEBHOOK_PATHS = new Set(["/api/webhooks/workos"]);
+const PROXY_PATH_PATTERN = /^\/api\/connections\/[^/]+\/proxy(\/|$)/;
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
@@ -26,17 +32,24 @@ export function createApp() {
     .use(requestContext())
     .use(securityHeaders())
     .use("/api/*", apiCors())
-    .use("/api/*", limitBodySize())
     .use("/api/*", async (c, next) => {
-      // Webhooks are server-to-server, authenticated by their signatures, and carry no cookies.
-      if (c.req.path.startsWith("/api/webhooks/")) return next();
+      // The proxy streams bodies through (up to the platform's request limit); everything else is JSON-sized.
+      if (PROXY_PATH_PATTERN.test(c.req.path)) return next();
+      return limitBodySize()(c, next);
+    })
+    .use("/api/*", async (c, next) => {
+      // Inbound webhooks are server-to-server, authenticated by their signatures, and carry no cookies.
+      if (INBOUND_WEBHOOK_PATHS.has(c.req.path)) return next();
       return csrfProtection((ctx) => sessionCookieName(ctx.var.config))(c, next);
     })
     .use("/api/*", sessionAuth())
     .route("/api", healthRoutes)
     .route("/api/auth", authRoutes)
+    .route("/api/admin/encryption", encryptionAdminRoutes)
     .route("/api/admin", adminRoutes)
-    .route("/api/webhooks", workosWebhookRoutes);
+    .route("/api", connectionRoutes)
+    .route("/api/webhooks", workosWebhookRoutes)
+    .route("/api/webhooks", outboundWebhookRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

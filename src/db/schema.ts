@@ -157,6 +157,113 @@ export const webhookEvents = sqliteTable(
   (table) => [primaryKey({ columns: [table.source, table.eventId] })],
 );
 
+export const CONNECTION_METHODS = [
+  "api_key",
+  "bearer",
+  "basic",
+  "oauth2",
+  "oauth2_client_credentials",
+  "mcp",
+  "paragon",
+] as const;
+export type ConnectionMethodColumn = (typeof CONNECTION_METHODS)[number];
+export const CONNECTION_STATUSES = ["active", "invalid", "expired", "revoked", "disconnected"] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/**
+ * Every external connection, whatever its method (SPEC §6.1). Credentials live only in
+ * `data_encrypted` (and OAuth tokens in `tokens_encrypted`), bound by associated data to this row and
+ * its owner. `encryption_key_id` mirrors the key id inside `data_encrypted` so the re-encryption job
+ * finds rows under old keys with an index instead of decrypting everything.
+ */
+export const connections = sqliteTable(
+  "connections",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The organization the connection was created in. */
+    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    provider: text("provider").notNull(),
+    connectionMethod: text("connection_method", { enum: CONNECTION_METHODS }).notNull(),
+    status: text("status", { enum: CONNECTION_STATUSES }).notNull().default("active"),
+    /** Why the status is not `active` (last test failure, refresh failure, …). Never contains a secret. */
+    statusReason: text("status_reason"),
+    /** Encrypted JSON of the method's `data`; associated data `connections.data:<id>:<user_id>`. */
+    dataEncrypted: text("data_encrypted").notNull(),
+    /** Encrypted JSON of OAuth tokens; associated data `connections.tokens:<id>:<user_id>`. */
+    tokensEncrypted: text("tokens_encrypted"),
+    encryptionKeyId: text("encryption_key_id").notNull(),
+    baseUrl: text("base_url"),
+    defaultHeaders: text("default_headers", { mode: "json" }).$type<Record<string, string>>(),
+    timeoutMs: integer("timeout_ms").notNull().default(30_000),
+    retries: integer("retries").notNull().default(2),
+    backoffMs: integer("backoff_ms").notNull().default(500),
+    /** User-supplied verification request for generic providers: `{ method, path, success_statuses? }`. */
+    verifyRequest: text("verify_request", { mode: "json" }).$type<{
+      method: "GET" | "POST" | "HEAD";
+      path: string;
+      success_statuses?: number[];
+    }>(),
+    mcpServerUrl: text("mcp_server_url"),
+    mcpTools: text("mcp_tools", { mode: "json" }).$type<unknown[]>(),
+    capabilities: text("capabilities", { mode: "json" }).$type<Record<string, unknown>>(),
+    paragonUserId: text("paragon_user_id"),
+    paragonIntegration: text("paragon_integration"),
+    paragonCredentialId: text("paragon_credential_id"),
+    paragonMetadata: text("paragon_metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    lastUsedAt: integer("last_used_at"),
+    lastTestedAt: integer("last_tested_at"),
+    lastTestSuccess: integer("last_test_success", { mode: "boolean" }),
+    /** OAuth bookkeeping (SPEC §6.5). */
+    tokenExpiresAt: integer("token_expires_at"),
+    lastRefreshAt: integer("last_refresh_at"),
+    lastRefreshError: text("last_refresh_error"),
+    refreshAttempts: integer("refresh_attempts").notNull().default(0),
+    refreshExhausted: integer("refresh_exhausted", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+    deletedAt: integer("deleted_at"),
+  },
+  (table) => [
+    uniqueIndex("connections_user_name_live_unique")
+      .on(table.userId, table.name)
+      .where(sql`${table.deletedAt} is null`),
+    index("connections_user_created_idx").on(table.userId, table.createdAt),
+    index("connections_user_provider_idx").on(table.userId, table.provider),
+    index("connections_user_method_idx").on(table.userId, table.connectionMethod),
+    index("connections_user_status_idx").on(table.userId, table.status),
+    index("connections_key_idx").on(table.encryptionKeyId),
+    check(
+      "connections_method_check",
+      sql`${table.connectionMethod} in ('api_key', 'bearer', 'basic', 'oauth2', 'oauth2_client_credentials', 'mcp', 'paragon')`,
+    ),
+    check(
+      "connections_status_check",
+      sql`${table.status} in ('active', 'invalid', 'expired', 'revoked', 'disconnected')`,
+    ),
+  ],
+);
+
+/** Progress of a re-encryption run (rotation of ENCRYPTION_KEYS). */
+export const reencryptionRuns = sqliteTable("reencryption_runs", {
+  id: text("id").primaryKey(),
+  /** The primary key id the run rewrites rows to. */
+  targetKeyId: text("target_key_id").notNull(),
+  status: text("status", { enum: ["running", "completed", "failed"] }).notNull(),
+  startedBy: text("started_by").notNull(),
+  processed: integer("processed").notNull().default(0),
+  failed: integer("failed").notNull().default(0),
+  lastError: text("last_error"),
+  startedAt: integer("started_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  finishedAt: integer("finished_at"),
+});
+
+export type ConnectionRow = typeof connections.$inferSelect;
+export type ReencryptionRun = typeof reencryptionRuns.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;

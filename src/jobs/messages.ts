@@ -28,8 +28,15 @@ export const auditRecordPayload = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 
+export const reencryptPayload = z.strictObject({
+  runId: z.uuid(),
+  /** Continue after this connection id (null: from the start). */
+  cursor: z.uuid().nullable(),
+});
+
 export const jobMessageSchema = z.discriminatedUnion("kind", [
   z.strictObject({ ...envelope, kind: z.literal("audit.record"), payload: auditRecordPayload }),
+  z.strictObject({ ...envelope, kind: z.literal("connections.reencrypt"), payload: reencryptPayload }),
 ]);
 
 export type JobMessage = z.output<typeof jobMessageSchema>;

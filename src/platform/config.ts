@@ -34,6 +34,7 @@ const configSchema = z
     /** Development/test only: point the SDK at a local fake (`host[:port]`, plain http when it has a port). */
     WORKOS_API_HOSTNAME: optionalString,
     WORKOS_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional().default(2),
+    PLATFORM_ADMIN_EMAILS: optionalString,
   })
   .transform((raw, ctx) => {
     let keyring: KeyringMaterial | undefined;
@@ -68,6 +69,13 @@ const configSchema = z
       logLevel: raw.LOG_LEVEL,
       keyring,
       sessionSecret: raw.SESSION_SECRET,
+      /** Operators allowed to run global operations (key rotation); verified emails, lowercased. */
+      platformAdminEmails: new Set(
+        (raw.PLATFORM_ADMIN_EMAILS ?? "")
+          .split(",")
+          .map((email) => email.trim().toLowerCase())
+          .filter(Boolean),
+      ),
       workos:
         raw.WORKOS_API_KEY && raw.WORKOS_CLIENT_ID
           ? {

@@ -43,7 +43,11 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   const log = c.var.log ?? createLogger();
   if (isAppError(error)) {
-    if (error.status >= 500) log.error("request failed", { error_code: error.code, error: describeError(error) });
+    // Upstream failures are the outside world's, not ours: worth a warning, not an error page at 3 a.m.
+    if (error.status >= 500) {
+      const level = error.code.startsWith("upstream_") ? "warn" : "error";
+      log[level]("request failed", { error_code: error.code, error: describeError(error) });
+    }
     return errorResponse(c, error);
   }
   if (error instanceof HTTPException) {

@@ -5,13 +5,15 @@ import worker from "../../src/index";
 import { consumeJobs } from "../../src/jobs/consumer";
 import { PermanentJobError } from "../../src/jobs/errors";
 import { JOB_HANDLERS } from "../../src/jobs/handlers";
-import type { JobMessage } from "../../src/jobs/messages";
+import type { JobOf } from "../../src/jobs/messages";
 import { enqueueJob } from "../../src/jobs/producer";
 import { createLogger } from "../../src/platform/logger";
 
 const silent = createLogger({ sink: () => {} });
 
-function auditJob(overrides: Partial<JobMessage["payload"]> = {}): JobMessage {
+type AuditJob = JobOf<"audit.record">;
+
+function auditJob(overrides: Partial<AuditJob["payload"]> = {}): AuditJob {
   return {
     kind: "audit.record",
     jobId: crypto.randomUUID(),
@@ -100,7 +102,8 @@ describe("jobs queue consumer", () => {
     const good = auditJob();
     const bad = auditJob({ action: "will.fail" });
     const handlers = {
-      "audit.record": vi.fn(async (job: JobMessage, context: Parameters<(typeof JOB_HANDLERS)["audit.record"]>[1]) => {
+      ...JOB_HANDLERS,
+      "audit.record": vi.fn(async (job: AuditJob, context: Parameters<(typeof JOB_HANDLERS)["audit.record"]>[1]) => {
         if (job.payload.action === "will.fail") throw new Error("boom");
         await JOB_HANDLERS["audit.record"](job, context);
       }),
@@ -113,7 +116,10 @@ describe("jobs queue consumer", () => {
 
   it("acks a permanently failing job and records it dead without retrying", async () => {
     const job = auditJob();
-    const handlers = { "audit.record": vi.fn().mockRejectedValue(new PermanentJobError("row deleted")) };
+    const handlers = {
+      ...JOB_HANDLERS,
+      "audit.record": vi.fn().mockRejectedValue(new PermanentJobError("row deleted")),
+    };
     const { batch, messages } = spyBatch("edge-jobs", [job]);
     await consumeJobs(batch, env, silent, { handlers });
     expect(messages[0]?.ack).toHaveBeenCalled();
@@ -123,7 +129,7 @@ describe("jobs queue consumer", () => {
 
   it("marks an earlier failure resolved when a retry succeeds", async () => {
     const job = auditJob();
-    const failing = { "audit.record": vi.fn().mockRejectedValue(new Error("transient")) };
+    const failing = { ...JOB_HANDLERS, "audit.record": vi.fn().mockRejectedValue(new Error("transient")) };
     await consumeJobs(spyBatch("edge-jobs", [job], 1).batch, env, silent, { handlers: failing });
     await consumeJobs(spyBatch("edge-jobs", [job], 2).batch, env, silent);
     expect((await failureRow(job.jobId))?.resolved_at).toBeTypeOf("number");
@@ -133,7 +139,7 @@ describe("jobs queue consumer", () => {
 describe("dead-letter queue consumer", () => {
   it("records every dead message with kind, redacted body, attempts and the last error", async () => {
     const job = auditJob({ metadata: { access_token: "tok-secret-value" } });
-    const failing = { "audit.record": vi.fn().mockRejectedValue(new Error("upstream 503")) };
+    const failing = { ...JOB_HANDLERS, "audit.record": vi.fn().mockRejectedValue(new Error("upstream 503")) };
     await consumeJobs(spyBatch("edge-jobs", [job], 6).batch, env, silent, { handlers: failing });
     vi.spyOn(console, "log").mockImplementation(() => {});
     const result = await runWorkerQueue("edge-jobs-dlq", [job], 1);
