@@ -70,7 +70,8 @@ describe("secrets never leave the vault", () => {
       await send(`/api/connections/${id}/proxy/resource`, "POST", { hello: 1 });
       upstream.reply({ status: 200, body: { ok: true } });
       await send("/api/webhooks/send", "POST", { connection_id: id, path: "/hook", payload: { a: 1 } });
-      const { name: _, ...testBody } = { ...base, data };
+      const testBody: Record<string, unknown> = { ...base, data };
+      delete testBody.name;
       upstream.reply({ status: 403, body: { error: "nope" } });
       await send("/api/connections/test", "POST", testBody);
       await send(`/api/connections/${id}`, "DELETE");
