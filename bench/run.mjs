@@ -32,6 +32,10 @@ const outdir = join(root, "bench/.build");
 rmSync(outdir, { recursive: true, force: true });
 run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir]);
 const bundle = readFileSync(join(outdir, "index.js"));
+// The same application plus a plain-fetch route, for the proxy's like-for-like baseline (never deployed).
+const baselineOutdir = join(root, "bench/.build-baseline");
+rmSync(baselineOutdir, { recursive: true, force: true });
+run("npx", ["wrangler", "deploy", "bench/baseline-entry.ts", "--dry-run", "--outdir", baselineOutdir]);
 const bundleSize = { raw_bytes: bundle.length, gzip_bytes: gzipSync(bundle, { level: 9 }).length };
 
 // 2. The bundle in workerd with wrangler.toml's bindings (D1, KV, queues, rate limits, assets).
@@ -39,33 +43,52 @@ const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve
 const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
 const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
 const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
-const persistRoot = mkdtempSync(join(tmpdir(), "bench-state-"));
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    workers: [
-      {
-        ...workerOptions,
-        name: "bench",
-        modules: true,
-        modulesRoot: outdir,
-        scriptPath: join(outdir, "index.js"),
-        modulesRules: undefined,
-        bindings: {
-          ...workerOptions.bindings,
-          ENVIRONMENT: "development",
-          LOG_LEVEL: "info",
-          ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
-          SESSION_SECRET: Buffer.alloc(32, 9).toString("base64"),
+function startWorker(directory, entryFile, extraBindings = {}) {
+  const persistPath = mkdtempSync(join(tmpdir(), "bench-state-"));
+  const instance = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          ...workerOptions,
+          name: "bench",
+          modules: true,
+          modulesRoot: directory,
+          scriptPath: join(directory, entryFile),
+          modulesRules: undefined,
+          bindings: {
+            ...workerOptions.bindings,
+            ENVIRONMENT: "development",
+            LOG_LEVEL: "info",
+            ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
+            SESSION_SECRET: Buffer.alloc(32, 9).toString("base64"),
+            ...extraBindings,
+          },
         },
-      },
-    ],
-    resourcePersistencePath: persistRoot,
-    // Swallow the Worker's logs (one JSON access-log line per request) instead of printing them.
-    handleStructuredLogs() {},
-  }),
-);
+      ],
+      resourcePersistencePath: persistPath,
+      // Swallow the Worker's logs (one JSON access-log line per request) instead of printing them.
+      handleStructuredLogs() {},
+    }),
+  );
+  return { instance, persistPath };
+}
+const main = startWorker(outdir, "index.js");
+const mf = main.instance;
+const persistRoot = main.persistPath;
 const url = (await mf.ready).toString().replace(/\/$/, "");
 await applyMigrations(await mf.getD1Database("DB"));
+
+/** Starts the baseline variant on demand (scenarios that need it call this from setup). */
+let baselineWorker;
+async function startBaselineWorker(extraBindings) {
+  if (!baselineWorker) {
+    const started = startWorker(baselineOutdir, "baseline-entry.js", extraBindings);
+    const baselineUrl = (await started.instance.ready).toString().replace(/\/$/, "");
+    await applyMigrations(await started.instance.getD1Database("DB"));
+    baselineWorker = { ...started, url: baselineUrl };
+  }
+  return baselineWorker;
+}
 
 // 3. Load, from a separate process.
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
@@ -83,7 +106,7 @@ async function drive(target) {
   for (const [name, value] of Object.entries(target.headers ?? {})) cli.push("-H", `${name}=${value}`);
   if (target.body !== undefined)
     cli.push("-b", typeof target.body === "string" ? target.body : JSON.stringify(target.body));
-  cli.push(`${url}${target.path}`);
+  cli.push(`${target.url ?? url}${target.path}`);
   const child = spawn(process.execPath, cli, { stdio: ["ignore", "pipe", "ignore"] });
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
@@ -104,7 +127,15 @@ async function drive(target) {
 const selected = scenarios.filter((scenario, index) => index === 0 || !ONLY || ONLY.test(scenario.name));
 const prepared = [];
 for (const scenario of selected) {
-  const overrides = (await scenario.setup?.({ mf, url, appUrl: workerOptions.bindings.APP_URL })) ?? {};
+  const overrides =
+    (await scenario.setup?.({
+      mf,
+      url,
+      appUrl: workerOptions.bindings.APP_URL,
+      Miniflare,
+      convertV4MiniflareOptions,
+      startBaselineWorker,
+    })) ?? {};
   prepared.push({ ...scenario, ...overrides });
   await drive({ ...scenario, ...overrides, duration: 1 }); // warm-up: compile, caches, connections
 }
@@ -137,10 +168,25 @@ for (const scenario of prepared) {
   });
 }
 await mf.dispose();
+if (baselineWorker) {
+  await baselineWorker.instance.dispose();
+  rmSync(baselineWorker.persistPath, { recursive: true, force: true });
+}
+const support = await import("./support.mjs");
+await support.closeAll?.();
 rmSync(persistRoot, { recursive: true, force: true });
 
 const floor = reports[0].rps;
-for (const report of reports) report.ratio_to_floor = report.rps / floor;
+for (const report of reports) {
+  report.ratio_to_floor = report.rps / floor;
+  const scenario = prepared.find((s) => s.name === report.name);
+  const baseline = scenario?.baseline && reports.find((r) => r.name === scenario.baseline);
+  if (baseline) {
+    report.baseline = baseline.name;
+    report.ratio_to_baseline = report.rps / baseline.rps;
+    report.note = `${report.ratio_to_baseline.toFixed(2)}× baseline`;
+  }
+}
 
 // 4. Report.
 const rows = reports.map((r) => [

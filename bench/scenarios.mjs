@@ -1,8 +1,14 @@
 // Benchmark scenarios. Each is one HTTP request shape driven at the Worker by the load generator.
-// `setup({ mf, url })` may seed data (D1 through mf.getD1Database("DB"), upstream servers, sessions)
-// and return overrides ({ path, headers, body }). The first scenario is the floor: every ratio in
-// the report is relative to it, measured in the same run.
-import { signInThroughDevProvider } from "./support.mjs";
+// `setup(context)` may seed data and return overrides ({ path, headers, body, url }); `context` has
+// { mf, url, appUrl, Miniflare, convertV4MiniflareOptions }. The first scenario is the floor: every
+// ratio in the report is relative to it; `baseline` names another scenario to compare against too.
+import { baselineFetchWorker, createConnections, localUpstream, signInThroughDevProvider } from "./support.mjs";
+
+let benchCookie;
+async function cookieFor(context) {
+  benchCookie ??= await signInThroughDevProvider(context, "bench@example.com");
+  return benchCookie;
+}
 
 export const scenarios = [
   {
@@ -21,8 +27,74 @@ export const scenarios = [
     path: "/api/auth/me",
     target: "≥ 0.45× floor",
     async setup(context) {
-      const cookie = await signInThroughDevProvider(context, "bench-me@example.com");
+      return { headers: { cookie: await cookieFor(context) } };
+    },
+  },
+  {
+    name: "GET /api/connections (50 rows)",
+    method: "GET",
+    path: "/api/connections",
+    target: "≥ 0.3× floor",
+    async setup(context) {
+      const cookie = await signInThroughDevProvider(context, "bench-list@example.com");
+      await createConnections(
+        context,
+        cookie,
+        Array.from({ length: 50 }, (_, i) => ({
+          name: `Connection ${i}`,
+          provider: "custom_api",
+          connection_method: ["api_key", "bearer", "basic"][i % 3],
+          base_url: "https://api.example.com",
+          data: [{ api_key: `key-${i}` }, { token: `token-${i}` }, { username: "u", password: `p-${i}` }][i % 3],
+          metadata: { team: "bench", index: i },
+        })),
+      );
       return { headers: { cookie } };
+    },
+  },
+  {
+    name: "bare Worker, plain fetch of the upstream (reference)",
+    method: "GET",
+    path: "/plain/v1/items",
+    async setup(context) {
+      const { url } = await baselineFetchWorker(context.Miniflare, context.convertV4MiniflareOptions);
+      return { url };
+    },
+  },
+  {
+    name: "same Worker, signed in, plain fetch of the upstream (baseline)",
+    method: "GET",
+    path: "/api/__bench/plain/v1/items",
+    async setup(context) {
+      const { url: upstreamUrl } = await localUpstream();
+      const baselineWorker = await context.startBaselineWorker({ BENCH_UPSTREAM: upstreamUrl });
+      const cookie = await signInThroughDevProvider(
+        { url: baselineWorker.url, appUrl: context.appUrl },
+        "bench-baseline@example.com",
+      );
+      return { url: baselineWorker.url, headers: { cookie } };
+    },
+  },
+  {
+    name: "proxy through an API-key connection",
+    method: "GET",
+    path: "/api/connections/:id/proxy/v1/items",
+    baseline: "same Worker, signed in, plain fetch of the upstream (baseline)",
+    target: "≥ 0.7× plain fetch",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: upstreamUrl } = await localUpstream();
+      const [id] = await createConnections(context, cookie, [
+        {
+          name: "Bench upstream",
+          provider: "custom_api",
+          connection_method: "api_key",
+          base_url: upstreamUrl,
+          data: { api_key: "bench-key" },
+          retries: 0,
+        },
+      ]);
+      return { path: `/api/connections/${id}/proxy/v1/items`, headers: { cookie } };
     },
   },
 ];

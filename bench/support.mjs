@@ -33,3 +33,78 @@ export async function signInThroughDevProvider({ url, appUrl }, email, name = "B
   if (callback?.status !== 302 || !jar.has("session")) throw new Error(`bench sign-in failed: ${callback.status}`);
   return `session=${jar.get("session")}`;
 }
+
+/** Creates connections through the API as the signed-in user (`cookie`), returning their ids. */
+export async function createConnections({ url, appUrl }, cookie, bodies) {
+  const ids = [];
+  for (const body of bodies) {
+    const response = await fetch(new URL("/api/connections", url), {
+      method: "POST",
+      headers: { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201)
+      throw new Error(`bench: creating a connection failed: ${response.status} ${await response.text()}`);
+    ids.push((await response.json()).data.id);
+  }
+  return ids;
+}
+
+let upstream;
+/**
+ * A local HTTP upstream (the "third-party API" of proxy scenarios), started once per run. Answers a
+ * small JSON document, like a typical REST GET.
+ */
+export async function localUpstream() {
+  if (!upstream) {
+    const { createServer } = await import("node:http");
+    const body = JSON.stringify({
+      object: "list",
+      data: [
+        { id: "item_1", name: "first" },
+        { id: "item_2", name: "second" },
+      ],
+    });
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      response.end(body);
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    upstream = { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+  }
+  return upstream;
+}
+
+let baseline;
+/**
+ * The baseline of the proxy scenario: a Worker, in its own workerd, that fetches the same upstream
+ * with no connection logic at all (no session, no D1, no decryption, no header hygiene).
+ */
+export async function baselineFetchWorker(Miniflare, convertV4MiniflareOptions) {
+  if (!baseline) {
+    const { url: upstreamUrl } = await localUpstream();
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        modules: true,
+        compatibilityDate: "2026-11-09",
+        compatibilityFlags: ["nodejs_compat"],
+        bindings: { UPSTREAM: upstreamUrl },
+        script: `export default { async fetch(request, env) {
+          const url = new URL(request.url);
+          const upstream = await fetch(env.UPSTREAM + url.pathname.replace(/^\\/plain/, "") + url.search);
+          return new Response(upstream.body, upstream);
+        } }`,
+      }),
+    );
+    baseline = { url: (await mf.ready).toString().replace(/\/$/, ""), dispose: () => mf.dispose() };
+  }
+  return baseline;
+}
+
+/** Stops what the scenarios started. */
+export async function closeAll() {
+  upstream?.close();
+  await baseline?.dispose();
+}

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { connectionForSessionStatement, connectionFromRaw } from "../connections/store";
 import { keyringFor } from "../crypto/keyring";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
@@ -11,6 +12,7 @@ import {
   claimProviderCheck,
   type LoadedSession,
   loadSession,
+  loadSessionWith,
   readProviderRefreshToken,
   revokeSession,
   storeProviderRefreshToken,
@@ -38,11 +40,26 @@ export function sessionAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Proxy calls name their connection in the path; it is fetched together with the session. */
+const PROXY_CONNECTION_PATTERN = /^\/api\/connections\/([0-9a-f-]{36})\/proxy(?:\/|$)/;
+
 async function resolveSession(c: Context<AppEnv>, raw: string): Promise<LoadedSession | null> {
   const config = c.var.config;
   const token = await verifySessionCookie(config.sessionSecret, raw);
   if (!token) return null;
-  const session = await loadSession(c.env.DB, token);
+  const proxiedConnectionId = PROXY_CONNECTION_PATTERN.exec(c.req.path)?.[1];
+  let session: LoadedSession | null;
+  if (proxiedConnectionId) {
+    const loaded = await loadSessionWith<Record<string, unknown>>(
+      c.env.DB,
+      token,
+      connectionForSessionStatement(c.env.DB, proxiedConnectionId),
+    );
+    session = loaded.session;
+    c.set("prefetchedConnection", loaded.companion ? connectionFromRaw(loaded.companion) : null);
+  } else {
+    session = await loadSession(c.env.DB, token);
+  }
   if (!session) return null;
   const now = Date.now();
   const verdict = evaluateSession({ ...session, userDeletedAt: session.user.deletedAt }, now);

@@ -137,7 +137,32 @@ export async function loadSession(d1: D1Database, token: string): Promise<Loaded
     .prepare(LOAD_SESSION_SQL)
     .bind(await sha256Hex(token))
     .first<SessionRow>();
-  if (!row) return null;
+  return row ? sessionFromRow(row) : null;
+}
+
+/**
+ * The session plus one more row that the same token authorizes, in a single D1 round trip (a batch).
+ * `companion(tokenHash)` builds the second statement; it must itself join on the session's token so it
+ * can only return the session owner's data.
+ */
+export async function loadSessionWith<T>(
+  d1: D1Database,
+  token: string,
+  companion: (tokenHash: string) => D1PreparedStatement,
+): Promise<{ session: LoadedSession | null; companion: T | null }> {
+  const tokenHash = await sha256Hex(token);
+  const [sessionResult, companionResult] = await d1.batch<unknown>([
+    d1.prepare(LOAD_SESSION_SQL).bind(tokenHash),
+    companion(tokenHash),
+  ]);
+  const row = sessionResult?.results[0] as SessionRow | undefined;
+  return {
+    session: row ? sessionFromRow(row) : null,
+    companion: (companionResult?.results[0] as T | undefined) ?? null,
+  };
+}
+
+function sessionFromRow(row: SessionRow): LoadedSession {
   return {
     id: row.id,
     userId: row.user_id,

@@ -14,7 +14,14 @@ import { enforceRateLimit } from "../platform/rate-limit";
 import { findProvider, PROVIDERS } from "./catalog";
 import { DATA_SCHEMAS } from "./data";
 import { CREDENTIAL_HEADERS } from "./injection";
-import { connectionSummary, decryptConnection, encryptConnectionData, findConnection, keyIdOf } from "./store";
+import {
+  connectionSummary,
+  decryptConnection,
+  encryptConnectionData,
+  findConnection,
+  keyIdOf,
+  SUMMARY_COLUMNS,
+} from "./store";
 import { allowsInsecureTargets, proxyThroughConnection, type TestResult, testConnection, type UseContext } from "./use";
 
 /** Stand-in catalog entry for MCP and Paragon connections (their registries are separate). */
@@ -191,7 +198,7 @@ export const connectionRoutes = new Hono<AppEnv>()
     if (connection_method) filters.push(eq(connections.connectionMethod, connection_method));
     if (status) filters.push(eq(connections.status, status));
     const rows = await getDb(c.env.DB)
-      .select()
+      .select(SUMMARY_COLUMNS)
       .from(connections)
       .where(and(...filters))
       .orderBy(desc(connections.createdAt), desc(connections.id))
@@ -449,8 +456,12 @@ export const connectionRoutes = new Hono<AppEnv>()
 
   .all("/connections/:id/proxy/*", async (c) => {
     const session = currentSession(c);
-    const db = getDb(c.env.DB);
-    const row = await findConnection(db, session.userId, c.req.param("id"));
+    const prefetched = c.var.prefetchedConnection;
+    if (prefetched === null) throw new AppError("not_found", "Connection not found");
+    const row =
+      prefetched && prefetched.userId === session.userId && prefetched.id === c.req.param("id")
+        ? prefetched
+        : await findConnection(getDb(c.env.DB), session.userId, c.req.param("id"));
     if (row.status === "revoked" || row.status === "disconnected" || row.status === "expired") {
       throw new AppError("connection_not_authorized", `This connection is ${row.status}; reconnect it to use it`);
     }

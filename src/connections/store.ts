@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { decryptString, encryptString, parseCiphertext } from "../crypto/aes-gcm";
 import { CryptoError } from "../crypto/errors";
 import type { Keyring } from "../crypto/keyring";
@@ -14,6 +14,29 @@ import { type ConnectionData, DATA_SCHEMAS, describeData } from "./data";
  */
 export type EncryptedConnection = ConnectionRow;
 export type DecryptedConnection = EncryptedConnection & { connection: ConnectionData };
+
+/**
+ * The live connection `connectionId`, only if it belongs to the holder of the session token — the
+ * companion of the session query on the proxy's hot path (one D1 round trip for both).
+ */
+export function connectionForSessionStatement(d1: D1Database, connectionId: string) {
+  return (tokenHash: string) =>
+    d1
+      .prepare(
+        "select c.* from connections c join sessions s on s.user_id = c.user_id where s.token_hash = ?1 and c.id = ?2 and c.deleted_at is null",
+      )
+      .bind(tokenHash, connectionId);
+}
+
+/** Maps a raw `connections` row (snake_case, driver values) to the drizzle row type. */
+export function connectionFromRaw(raw: Record<string, unknown>): EncryptedConnection {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(connections))) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as EncryptedConnection;
+}
 
 /** Associated data binding `data_encrypted` to its row and owner (SPEC §6.2). */
 export function dataAssociatedData(connectionId: string, userId: string): string {
@@ -78,8 +101,13 @@ export function keyIdOf(ciphertext: string): string {
   return parseCiphertext(ciphertext).keyId;
 }
 
+/** Every column but the ciphertexts: what a list needs, without moving secrets-at-rest around. */
+const { dataEncrypted: _data, tokensEncrypted: _tokens, ...summaryColumns } = getTableColumns(connections);
+export const SUMMARY_COLUMNS = summaryColumns;
+export type ConnectionSummaryRow = Omit<EncryptedConnection, "dataEncrypted" | "tokensEncrypted">;
+
 /** The public view of a connection (SPEC §6.3): never `data`, never tokens. */
-export function connectionSummary(row: EncryptedConnection, decrypted?: DecryptedConnection) {
+export function connectionSummary(row: ConnectionSummaryRow, decrypted?: DecryptedConnection) {
   return {
     id: row.id,
     name: row.name,
@@ -121,7 +149,18 @@ export function connectionSummary(row: EncryptedConnection, decrypted?: Decrypte
 
 export type ConnectionSummary = ReturnType<typeof connectionSummary>;
 
-/** Marks the connection used, at most once a minute, without delaying anyone (call under waitUntil). */
+/** `last_used_at` is a health signal, not an audit log: minute precision keeps the hot path write-free. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Whether `last_used_at` is stale enough to be worth a write. */
+export function isLastUsedStale(lastUsedAt: number | null, now: number): boolean {
+  return lastUsedAt === null || now - lastUsedAt >= LAST_USED_RESOLUTION_MS;
+}
+
+/**
+ * Marks the connection used, at most once a minute, without delaying anyone (call under waitUntil).
+ * The conditional update also keeps concurrent isolates from writing the same minute twice.
+ */
 export async function markConnectionUsed(db: Database, id: string, now: number): Promise<void> {
   await db
     .update(connections)

@@ -15,7 +15,7 @@ import {
   forwardableResponseHeaders,
   injectCredentials,
 } from "./injection";
-import { type DecryptedConnection, markConnectionUsed } from "./store";
+import { type DecryptedConnection, isLastUsedStale, markConnectionUsed } from "./store";
 import { clientCredentialsToken, readStoredTokens } from "./tokens";
 import { fillPlaceholders, judgeVerification, verifySpecFor } from "./verify";
 
@@ -133,7 +133,7 @@ export interface ProxyRequest {
  */
 export async function proxyThroughConnection(
   context: UseContext,
-  connection: UsableConnection & { id: string },
+  connection: UsableConnection & { id: string; lastUsedAt?: number | null },
   request: ProxyRequest,
 ): Promise<Response> {
   const method = connection.connection.method;
@@ -184,7 +184,9 @@ export async function proxyThroughConnection(
     await result.response.body?.cancel();
     result = await send(true);
   }
-  context.waitUntil(markConnectionUsed(db, connection.id, Date.now()).catch(() => {}));
+  const now = Date.now();
+  if (isLastUsedStale(connection.lastUsedAt ?? null, now))
+    context.waitUntil(markConnectionUsed(db, connection.id, now).catch(() => {}));
   if (!result.ok) {
     const timedOut = result.failure.kind === "timeout";
     throw new AppError(

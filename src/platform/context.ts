@@ -1,4 +1,5 @@
 import type { LoadedSession } from "../auth/sessions";
+import type { EncryptedConnection } from "../connections/store";
 import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
 
@@ -9,6 +10,11 @@ export interface AppVariables {
   config: AppConfig;
   /** Set by `sessionAuth` when the request carries a valid session cookie. */
   session?: LoadedSession;
+  /**
+   * On proxy paths, the connection loaded in the same D1 round trip as the session: undefined when not
+   * prefetched, null when the session's owner has no such live connection.
+   */
+  prefetchedConnection?: EncryptedConnection | null;
 }
 
 /** The Hono environment of the whole application. */
