@@ -6,6 +6,7 @@ import { sessionAuth } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
 import { connectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
+import { oauthClientRoutes } from "./oauth-client/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -48,6 +49,7 @@ export function createApp() {
     .route("/api/admin/encryption", encryptionAdminRoutes)
     .route("/api/admin", adminRoutes)
     .route("/api", connectionRoutes)
+    .route("/api/oauth", oauthClientRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
     .route("/api/webhooks", outboundWebhookRoutes);
 

@@ -3,6 +3,8 @@ import { consumeJobs, recordDeadLetters } from "./jobs/consumer";
 import { getConfig } from "./platform/config";
 import { createLogger } from "./platform/logger";
 
+export { ConnectionRefresher } from "./oauth-client/refresher";
+
 const app = createApp();
 
 /** Queue names ending in this suffix are dead-letter queues (wrangler.toml `dead_letter_queue`). */

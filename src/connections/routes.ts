@@ -6,9 +6,12 @@ import { currentSession, requireSession } from "../auth/middleware";
 import { keyringFor } from "../crypto/keyring";
 import { getDb } from "../db/client";
 import { CONNECTION_METHODS, CONNECTION_STATUSES, type ConnectionMethodColumn, connections } from "../db/schema";
+import { REFRESH_MARGIN_MS } from "../oauth-client/refresh-policy";
+import { revokeAtProvider } from "../oauth-client/revoke";
 import { checkOutboundUrl } from "../outbound/url-policy";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
+import { describeError } from "../platform/logger";
 import { jsonBody, queryParams } from "../platform/middleware/body";
 import { enforceRateLimit } from "../platform/rate-limit";
 import { findProvider, PROVIDERS } from "./catalog";
@@ -22,6 +25,7 @@ import {
   keyIdOf,
   SUMMARY_COLUMNS,
 } from "./store";
+import { readStoredTokens } from "./tokens";
 import { allowsInsecureTargets, proxyThroughConnection, type TestResult, testConnection, type UseContext } from "./use";
 
 /** Stand-in catalog entry for MCP and Paragon connections (their registries are separate). */
@@ -172,6 +176,17 @@ function recordTestOutcome(c: Context<AppEnv>, id: string, userId: string, resul
       updatedAt: Date.now(),
     })
     .where(and(eq(connections.id, id), eq(connections.userId, userId)));
+}
+
+/** valid / expiring (inside the refresh margin) / expired / missing — never the token itself. */
+function tokenState(
+  row: { tokensEncrypted: string | null; status: string; tokenExpiresAt: number | null },
+  now: number,
+) {
+  if (!row.tokensEncrypted) return "missing";
+  if (row.status === "expired" || (row.tokenExpiresAt !== null && row.tokenExpiresAt <= now)) return "expired";
+  if (row.tokenExpiresAt !== null && row.tokenExpiresAt - now <= REFRESH_MARGIN_MS) return "expiring";
+  return "valid";
 }
 
 function publicTestResult(result: TestResult) {
@@ -397,6 +412,17 @@ export const connectionRoutes = new Hono<AppEnv>()
       .update(connections)
       .set({ deletedAt: now, status: "revoked", statusReason: "Deleted by the owner", updatedAt: now })
       .where(and(eq(connections.id, row.id), eq(connections.userId, session.userId)));
+    if (row.connectionMethod === "oauth2" && row.tokensEncrypted) {
+      const keyring = keyringFor(c.var.config.keyring);
+      c.executionCtx.waitUntil(
+        decryptConnection(keyring, row)
+          .then((decrypted) => revokeAtProvider(c.env, keyring, decrypted, allowsInsecureTargets(c.var.config)))
+          .then((revoked) => c.var.log.info("provider grant revocation", { connection_id: row.id, revoked }))
+          .catch((error: unknown) =>
+            c.var.log.warn("provider grant revocation failed", { connection_id: row.id, error: describeError(error) }),
+          ),
+      );
+    }
     recordAudit(c, {
       action: "connection.delete",
       outcome: "success",
@@ -421,21 +447,19 @@ export const connectionRoutes = new Hono<AppEnv>()
   .get("/connections/:id/status", async (c) => {
     const row = await findConnection(getDb(c.env.DB), currentSession(c).userId, c.req.param("id"));
     const now = Date.now();
+    const keyring = keyringFor(c.var.config.keyring);
+    const scopes = row.tokensEncrypted
+      ? ((await readStoredTokens(keyring, await decryptConnection(keyring, row)))?.scope ?? null)
+      : null;
     const token =
       row.connectionMethod === "oauth2" || row.connectionMethod === "oauth2_client_credentials"
         ? {
-            state: !row.tokensEncrypted
-              ? "missing"
-              : row.tokenExpiresAt === null
-                ? "valid"
-                : row.tokenExpiresAt <= now
-                  ? "expired"
-                  : row.tokenExpiresAt - now < 5 * 60_000
-                    ? "expiring"
-                    : "valid",
+            state: tokenState(row, now),
             expires_at: row.tokenExpiresAt,
+            scopes,
             last_refresh_at: row.lastRefreshAt,
             last_refresh_error: row.lastRefreshError,
+            refresh_attempts: row.refreshAttempts,
             refresh_exhausted: row.refreshExhausted,
           }
         : null;

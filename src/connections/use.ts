@@ -1,6 +1,7 @@
 import { keyringFor } from "../crypto/keyring";
 import type { Database } from "../db/client";
 import { getDb } from "../db/client";
+import { usableAccessToken } from "../oauth-client/lifecycle";
 import { sendWithRetries } from "../outbound/send";
 import { checkOutboundUrl, joinUnderBase } from "../outbound/url-policy";
 import type { AppConfig } from "../platform/config";
@@ -16,7 +17,7 @@ import {
   injectCredentials,
 } from "./injection";
 import { type DecryptedConnection, isLastUsedStale, markConnectionUsed } from "./store";
-import { clientCredentialsToken, readStoredTokens } from "./tokens";
+import { clientCredentialsToken } from "./tokens";
 import { fillPlaceholders, judgeVerification, verifySpecFor } from "./verify";
 
 /**
@@ -76,27 +77,31 @@ function checkedUrl(context: UseContext, target: string): URL {
   return check.url;
 }
 
-/** The access token to inject for OAuth methods; undefined for the others. */
+/**
+ * The access token to inject for OAuth methods; undefined for the others. `rejected` is the token the
+ * upstream just refused with 401 (a forced refresh for `oauth2`, a fresh token for client credentials).
+ */
 export async function accessTokenFor(
   db: Database,
   context: UseContext,
   connection: UsableConnection,
-  forceNew = false,
+  rejected?: string,
 ): Promise<string | undefined> {
   const method = connection.connection.method;
   if (method !== "oauth2" && method !== "oauth2_client_credentials") return undefined;
-  const keyring = keyringFor(context.config.keyring);
+  if (!connection.id)
+    throw new AppError("connection_not_authorized", "Save and authorize the connection before using it");
   if (method === "oauth2_client_credentials") {
-    if (!connection.id) throw new AppError("connection_not_authorized", "Save the connection before using it");
+    const keyring = keyringFor(context.config.keyring);
     return clientCredentialsToken(
       { db, keyring, allowInsecureTargets: allowsInsecureTargets(context.config) },
       connection as DecryptedConnection,
-      forceNew,
+      rejected !== undefined,
     );
   }
-  const tokens = connection.tokensEncrypted ? await readStoredTokens(keyring, connection as DecryptedConnection) : null;
-  if (!tokens) throw new AppError("connection_not_authorized", "Authorize this OAuth connection before using it");
-  return tokens.access_token;
+  return usableAccessToken(context.env, context.config, connection as DecryptedConnection, {
+    rejectedAccessToken: rejected,
+  });
 }
 
 function buildHeaders(
@@ -153,12 +158,14 @@ export async function proxyThroughConnection(
   if (body && mayRetry && request.contentLength !== null && request.contentLength <= MAX_BUFFERED_BODY_BYTES) {
     body = await new Response(body).arrayBuffer();
   }
-  const send = async (forceNewToken: boolean) => {
+  let accessToken: string | undefined;
+  const send = async (rejectedToken?: string) => {
     const headers = buildHeaders(connection, provider, request.headers, connection.connection);
     const target = new URL(url);
+    accessToken = await accessTokenFor(db, context, connection, rejectedToken);
     injectCredentials(target, headers, {
       connection: connection.connection,
-      accessToken: await accessTokenFor(db, context, connection, forceNewToken),
+      accessToken,
       providerApiKey: providerApiKey(provider),
     });
     return sendWithRetries({
@@ -173,7 +180,7 @@ export async function proxyThroughConnection(
       onRetry: (info) => context.log.info("retrying upstream", { connection_id: connection.id, ...info }),
     });
   };
-  let result = await send(false);
+  let result = await send();
   const replayable = body === null || body instanceof ArrayBuffer;
   if (
     result.ok &&
@@ -182,7 +189,7 @@ export async function proxyThroughConnection(
     replayable
   ) {
     await result.response.body?.cancel();
-    result = await send(true);
+    result = await send(accessToken);
   }
   const now = Date.now();
   if (isLastUsedStale(connection.lastUsedAt ?? null, now))

@@ -43,9 +43,10 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   const log = c.var.log ?? createLogger();
   if (isAppError(error)) {
-    // Upstream failures are the outside world's, not ours: worth a warning, not an error page at 3 a.m.
+    // Upstream failures and refresh back-offs are the outside world's, not ours: a warning, not a page at 3 a.m.
     if (error.status >= 500) {
-      const level = error.code.startsWith("upstream_") ? "warn" : "error";
+      const level =
+        error.code.startsWith("upstream_") || error.code === "connection_refresh_backoff" ? "warn" : "error";
       log[level]("request failed", { error_code: error.code, error: describeError(error) });
     }
     return errorResponse(c, error);

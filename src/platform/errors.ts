@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   connection_not_authorized: 409,
+  connection_expired: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -25,6 +26,8 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   service_unavailable: 503,
   auth_not_configured: 503,
+  provider_not_configured: 503,
+  connection_refresh_backoff: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

@@ -1,0 +1,53 @@
+import type { Context } from "hono";
+import { raw } from "hono/html";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { randomToken } from "../crypto/tokens";
+import type { AppEnv } from "../platform/context";
+
+export type OAuthPopupMessage =
+  | { type: "oauth_success"; connection: unknown }
+  | { type: "oauth_error"; error: string; description: string };
+
+/** JSON safe to embed inside a <script> element (no `</script>`, no U+2028/2029 surprises). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replaceAll("<", "\\u003c")
+    .replaceAll(">", "\\u003e")
+    .replaceAll("&", "\\u0026")
+    .replaceAll("\u2028", "\\u2028")
+    .replaceAll("\u2029", "\\u2029");
+}
+
+/**
+ * The page the provider redirects the popup to. It posts the outcome to the app's origin only (never
+ * `*`: the message names the connection) and closes; opened without a popup, it sends the browser back
+ * to the app with the outcome in the query. The only script is this one, allowed by a per-response nonce.
+ */
+export function oauthResultPage(c: Context<AppEnv>, status: ContentfulStatusCode, message: OAuthPopupMessage) {
+  const nonce = randomToken(16);
+  const appOrigin = c.var.config.appOrigin;
+  const fallback = new URL("/", appOrigin);
+  fallback.searchParams.set("oauth", message.type === "oauth_success" ? "success" : "error");
+  if (message.type === "oauth_error") fallback.searchParams.set("error", message.error);
+  const script = `(function(){var m=${scriptJson(message)};var o=${scriptJson(appOrigin)};
+if(window.opener&&!window.opener.closed){window.opener.postMessage(m,o);window.close();}
+else{window.location.replace(${scriptJson(fallback.pathname + fallback.search)});}})();`;
+  c.header(
+    "content-security-policy",
+    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'`,
+  );
+  c.header("cache-control", "no-store");
+  const title = message.type === "oauth_success" ? "Connected" : "Connection failed";
+  const text =
+    message.type === "oauth_success" ? "The connection is ready. You can close this window." : message.description;
+  return c.html(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><meta name="robots" content="noindex"></head>` +
+      `<body style="font-family:system-ui,sans-serif;margin:3rem"><h1>${title}</h1><p>${escapeHtml(text)}</p>` +
+      `<script nonce="${nonce}">${raw(script)}</script></body></html>`,
+    status,
+  );
+}
+
+function escapeHtml(value: string): string {
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+}

@@ -1,0 +1,76 @@
+/**
+ * When to refresh an OAuth access token, and what to do after a failed refresh (SPEC §6.5). Pure.
+ *
+ * Refreshing ahead of expiry (by a margin) means no request ever goes out with a token that expires
+ * in flight; a failed refresh is classified so that a dead grant stops being retried (the user must
+ * reconnect) while a provider outage is retried with growing pauses instead of a retry storm.
+ */
+
+/** Refresh when the access token expires within this margin (the seeds use five minutes). */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** First pause after a transient refresh failure; doubles per consecutive failure. */
+export const REFRESH_COOLDOWN_BASE_MS = 30 * 1000;
+export const REFRESH_COOLDOWN_MAX_MS = 15 * 60 * 1000;
+/** Transient failures on this many distinct UTC days, with no success in between, exhaust the connection. */
+export const EXHAUSTION_DAYS = 2;
+
+export interface TokenTimes {
+  /** Epoch ms; null when the provider gave no `expires_in` (the token is used until refused). */
+  expiresAt: number | null;
+  hasRefreshToken: boolean;
+}
+
+export type RefreshReason = "valid" | "no_expiry" | "expiring" | "expired" | "forced" | "no_refresh_token";
+export type RefreshDecision = { refresh: boolean; reason: RefreshReason };
+
+/**
+ * @param force the upstream refused a token we believed valid (RFC 6750 §3.1 `invalid_token`).
+ */
+export function decideRefresh(tokens: TokenTimes, now: number, force = false): RefreshDecision {
+  if (!tokens.hasRefreshToken) return { refresh: false, reason: "no_refresh_token" };
+  if (force) return { refresh: true, reason: "forced" };
+  if (tokens.expiresAt === null) return { refresh: false, reason: "no_expiry" };
+  if (tokens.expiresAt <= now) return { refresh: true, reason: "expired" };
+  if (tokens.expiresAt - now <= REFRESH_MARGIN_MS) return { refresh: true, reason: "expiring" };
+  return { refresh: false, reason: "valid" };
+}
+
+/** The kinds of refresh failure, from the token endpoint's answer (RFC 6749 §5.2). */
+export type RefreshFailureKind = "invalid_grant" | "rejected" | "transient";
+
+/**
+ * Classifies a token-endpoint failure. `invalid_grant` (revoked, expired or rotated-away refresh token)
+ * is final; other 4xx errors are configuration problems (bad client secret), also final; 5xx, 429,
+ * timeouts, network errors and unparseable answers are transient.
+ */
+export function classifyRefreshFailure(input: { status: number | null; error?: string | null }): RefreshFailureKind {
+  if (input.error === "invalid_grant") return "invalid_grant";
+  if (input.status === null || input.status >= 500 || input.status === 429 || input.status === 408) return "transient";
+  if (input.status >= 400) return input.error === "temporarily_unavailable" ? "transient" : "rejected";
+  return "transient";
+}
+
+/** Pause after the n-th consecutive transient failure (1-based). */
+export function cooldownMs(consecutiveFailures: number): number {
+  const exponent = Math.max(0, Math.min(consecutiveFailures, 16) - 1);
+  return Math.min(REFRESH_COOLDOWN_MAX_MS, REFRESH_COOLDOWN_BASE_MS * 2 ** exponent);
+}
+
+/** UTC day number of an epoch-ms instant. */
+export function utcDay(epochMs: number): number {
+  return Math.floor(epochMs / 86_400_000);
+}
+
+/**
+ * Whether failures recorded on these UTC days (since the last success) exhaust the connection: failures on
+ * at least EXHAUSTION_DAYS consecutive days mean the provider is not coming back by itself.
+ */
+export function isExhausted(failureDays: readonly number[]): boolean {
+  const days = [...new Set(failureDays)].sort((a, b) => a - b);
+  let run = 1;
+  for (let i = 1; i < days.length; i++) {
+    run = days[i] === (days[i - 1] as number) + 1 ? run + 1 : 1;
+    if (run >= EXHAUSTION_DAYS) return true;
+  }
+  return EXHAUSTION_DAYS <= 1 && days.length > 0;
+}
