@@ -6,6 +6,8 @@ import { createApp } from "../src/app";
 import { requireSession } from "../src/auth/middleware";
 import indexWorker from "../src/index";
 
+export { ConnectionRefresher } from "../src/index";
+
 const app = createApp();
 app.get("/api/__bench/plain/*", requireSession(), async (c) => {
   const url = new URL(c.req.url);

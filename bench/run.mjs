@@ -137,7 +137,9 @@ for (const scenario of selected) {
       startBaselineWorker,
     })) ?? {};
   prepared.push({ ...scenario, ...overrides });
-  await drive({ ...scenario, ...overrides, duration: 1 }); // warm-up: compile, caches, connections
+  const target = prepared.at(-1);
+  await target.beforeRun?.();
+  await drive({ ...target, duration: 1 }); // warm-up: compile, caches, connections (not counted)
 }
 
 console.log(
@@ -147,7 +149,9 @@ const samples = new Map(prepared.map((scenario) => [scenario.name, []]));
 for (let round = 1; round <= ROUNDS; round++) {
   // Interleaved rounds: drift on the machine (other load, thermal) hits every scenario alike.
   for (const scenario of prepared) {
+    await scenario.beforeRun?.();
     const sample = await drive(scenario);
+    await scenario.afterRun?.();
     samples.get(scenario.name).push(sample);
     process.stdout.write(`  round ${round}: ${scenario.name}: ${Math.round(sample.rps)} req/s\n`);
   }
@@ -184,7 +188,7 @@ for (const report of reports) {
   if (baseline) {
     report.baseline = baseline.name;
     report.ratio_to_baseline = report.rps / baseline.rps;
-    report.note = `${report.ratio_to_baseline.toFixed(2)}× baseline`;
+    report.note = [`${report.ratio_to_baseline.toFixed(2)}× baseline`, report.note].filter(Boolean).join("; ");
   }
 }
 

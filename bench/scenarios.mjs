@@ -2,7 +2,15 @@
 // `setup(context)` may seed data and return overrides ({ path, headers, body, url }); `context` has
 // { mf, url, appUrl, Miniflare, convertV4MiniflareOptions }. The first scenario is the floor: every
 // ratio in the report is relative to it; `baseline` names another scenario to compare against too.
-import { baselineFetchWorker, createConnections, localUpstream, signInThroughDevProvider } from "./support.mjs";
+import {
+  baselineFetchWorker,
+  connectOAuthConnection,
+  createConnections,
+  localOAuthProvider,
+  localUpstream,
+  reconnectOAuthConnection,
+  signInThroughDevProvider,
+} from "./support.mjs";
 
 let benchCookie;
 async function cookieFor(context) {
@@ -95,6 +103,48 @@ export const scenarios = [
         },
       ]);
       return { path: `/api/connections/${id}/proxy/v1/items`, headers: { cookie } };
+    },
+  },
+  {
+    name: "OAuth proxy, steady state (valid token)",
+    method: "GET",
+    path: "/api/connections/:id/proxy/me",
+    baseline: "same Worker, signed in, plain fetch of the upstream (baseline)",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const id = await connectOAuthConnection(context, cookie, "Bench OAuth steady", 3600);
+      return { path: `/api/connections/${id}/proxy/me`, headers: { cookie } };
+    },
+  },
+  {
+    name: "OAuth refresh storm (token expiring at the start of each round)",
+    method: "GET",
+    path: "/api/connections/:id/proxy/me",
+    target: "exactly 1 provider call per round",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const id = await connectOAuthConnection(context, cookie, "Bench OAuth storm", 3600);
+      const provider = await localOAuthProvider();
+      const perRound = [];
+      return {
+        path: `/api/connections/${id}/proxy/me`,
+        headers: { cookie },
+        // Before each run: new tokens that are inside the refresh margin, so every request of the first
+        // burst finds the token due. After it: how many refreshes reached the provider.
+        async beforeRun() {
+          await reconnectOAuthConnection(context, cookie, id, 60);
+          this.refreshCallsBefore = provider.state.refreshCalls;
+        },
+        afterRun() {
+          perRound.push(provider.state.refreshCalls - this.refreshCallsBefore);
+        },
+        report() {
+          return {
+            provider_refresh_calls_per_round: perRound,
+            note: `provider refresh calls per round: ${perRound.join(", ")}`,
+          };
+        },
+      };
     },
   },
 ];

@@ -106,5 +106,108 @@ export async function baselineFetchWorker(Miniflare, convertV4MiniflareOptions) 
 /** Stops what the scenarios started. */
 export async function closeAll() {
   upstream?.close();
+  oauthProvider?.close();
   await baseline?.dispose();
+}
+
+let oauthProvider;
+/**
+ * A local OAuth 2.0 provider for the OAuth scenarios: authorization endpoint (auto-approves), token
+ * endpoint (authorization_code, rotating refresh_token) counting refresh calls, and a bearer-protected
+ * API. `nextExpiresIn` sets the lifetime of the tokens issued by the next code exchange.
+ */
+export async function localOAuthProvider() {
+  if (!oauthProvider) {
+    const { createServer } = await import("node:http");
+    const state = { refreshCalls: 0, counter: 0, valid: new Set(), refresh: new Set(), nextExpiresIn: 3600 };
+    const issue = (expiresIn) => {
+      state.counter++;
+      const tokens = {
+        access_token: `at-${state.counter}`,
+        refresh_token: `rt-${state.counter}`,
+        token_type: "Bearer",
+        expires_in: expiresIn,
+      };
+      state.valid.add(tokens.access_token);
+      state.refresh.add(tokens.refresh_token);
+      return tokens;
+    };
+    const json = (response, status, body) => {
+      const text = JSON.stringify(body);
+      response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      response.end(text);
+    };
+    const server = createServer((request, response) => {
+      const url = new URL(request.url, "http://localhost");
+      if (url.pathname === "/authorize") {
+        const redirect = new URL(url.searchParams.get("redirect_uri"));
+        redirect.searchParams.set("code", `code-${++state.counter}`);
+        redirect.searchParams.set("state", url.searchParams.get("state"));
+        response.writeHead(302, { location: redirect.toString() });
+        return response.end();
+      }
+      if (url.pathname === "/token") {
+        let body = "";
+        request.on("data", (chunk) => (body += chunk));
+        request.on("end", () => {
+          const form = new URLSearchParams(body);
+          if (form.get("grant_type") === "authorization_code") return json(response, 200, issue(state.nextExpiresIn));
+          if (form.get("grant_type") === "refresh_token") {
+            state.refreshCalls++;
+            const old = form.get("refresh_token");
+            if (!state.refresh.has(old)) return json(response, 400, { error: "invalid_grant" });
+            state.refresh.delete(old); // rotation: a refresh token works once
+            return json(response, 200, issue(3600));
+          }
+          return json(response, 400, { error: "unsupported_grant_type" });
+        });
+        return;
+      }
+      request.resume();
+      const token = (request.headers.authorization ?? "").replace(/^Bearer /, "");
+      if (!state.valid.has(token)) return json(response, 401, { error: "invalid_token" });
+      return json(response, 200, { id: "user-1", email: "octo@provider.test" });
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    oauthProvider = { url: `http://127.0.0.1:${server.address().port}`, state, close: () => server.close() };
+  }
+  return oauthProvider;
+}
+
+/** Creates a custom OAuth2 connection against the local provider and connects it through the real flow. */
+export async function connectOAuthConnection(context, cookie, name, expiresIn) {
+  const provider = await localOAuthProvider();
+  const [id] = await createConnections(context, cookie, [
+    {
+      name,
+      provider: "custom_oauth2",
+      connection_method: "oauth2",
+      base_url: `${provider.url}/api`,
+      retries: 0,
+      data: {
+        client_id: "bench",
+        client_secret: "bench-secret",
+        authorization_url: `${provider.url}/authorize`,
+        token_url: `${provider.url}/token`,
+        scopes: ["read"],
+      },
+    },
+  ]);
+  await reconnectOAuthConnection(context, cookie, id, expiresIn);
+  return id;
+}
+
+/** Runs the popup flow again for `id` (new tokens living `expiresIn` seconds). */
+export async function reconnectOAuthConnection({ url }, cookie, id, expiresIn) {
+  const provider = await localOAuthProvider();
+  provider.state.nextExpiresIn = expiresIn;
+  const authorize = await fetch(new URL(`/api/oauth/custom_oauth2/authorize?connection_id=${id}`, url), {
+    headers: { cookie },
+  });
+  const { authUrl } = (await authorize.json()).data;
+  const atProvider = await fetch(authUrl, { redirect: "manual" });
+  const callback = new URL(atProvider.headers.get("location"));
+  const done = await fetch(new URL(callback.pathname + callback.search, url), { headers: { cookie } });
+  if (done.status !== 200) throw new Error(`bench: OAuth connect failed: ${done.status} ${await done.text()}`);
 }
