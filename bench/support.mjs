@@ -1,4 +1,5 @@
 // Helpers for bench scenario setup: they drive the Worker over HTTP exactly as a browser would.
+import { startLocalOAuthProvider } from "../scripts/local-oauth-provider.mjs";
 
 /** Signs in through the dev identity provider (SPEC §5.2) and returns the `cookie` header value. */
 export async function signInThroughDevProvider({ url, appUrl }, email, name = "Bench User") {
@@ -111,67 +112,9 @@ export async function closeAll() {
 }
 
 let oauthProvider;
-/**
- * A local OAuth 2.0 provider for the OAuth scenarios: authorization endpoint (auto-approves), token
- * endpoint (authorization_code, rotating refresh_token) counting refresh calls, and a bearer-protected
- * API. `nextExpiresIn` sets the lifetime of the tokens issued by the next code exchange.
- */
+/** The local OAuth provider of scripts/local-oauth-provider.mjs (auto-approving), started once per run. */
 export async function localOAuthProvider() {
-  if (!oauthProvider) {
-    const { createServer } = await import("node:http");
-    const state = { refreshCalls: 0, counter: 0, valid: new Set(), refresh: new Set(), nextExpiresIn: 3600 };
-    const issue = (expiresIn) => {
-      state.counter++;
-      const tokens = {
-        access_token: `at-${state.counter}`,
-        refresh_token: `rt-${state.counter}`,
-        token_type: "Bearer",
-        expires_in: expiresIn,
-      };
-      state.valid.add(tokens.access_token);
-      state.refresh.add(tokens.refresh_token);
-      return tokens;
-    };
-    const json = (response, status, body) => {
-      const text = JSON.stringify(body);
-      response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-      response.end(text);
-    };
-    const server = createServer((request, response) => {
-      const url = new URL(request.url, "http://localhost");
-      if (url.pathname === "/authorize") {
-        const redirect = new URL(url.searchParams.get("redirect_uri"));
-        redirect.searchParams.set("code", `code-${++state.counter}`);
-        redirect.searchParams.set("state", url.searchParams.get("state"));
-        response.writeHead(302, { location: redirect.toString() });
-        return response.end();
-      }
-      if (url.pathname === "/token") {
-        let body = "";
-        request.on("data", (chunk) => (body += chunk));
-        request.on("end", () => {
-          const form = new URLSearchParams(body);
-          if (form.get("grant_type") === "authorization_code") return json(response, 200, issue(state.nextExpiresIn));
-          if (form.get("grant_type") === "refresh_token") {
-            state.refreshCalls++;
-            const old = form.get("refresh_token");
-            if (!state.refresh.has(old)) return json(response, 400, { error: "invalid_grant" });
-            state.refresh.delete(old); // rotation: a refresh token works once
-            return json(response, 200, issue(3600));
-          }
-          return json(response, 400, { error: "unsupported_grant_type" });
-        });
-        return;
-      }
-      request.resume();
-      const token = (request.headers.authorization ?? "").replace(/^Bearer /, "");
-      if (!state.valid.has(token)) return json(response, 401, { error: "invalid_token" });
-      return json(response, 200, { id: "user-1", email: "octo@provider.test" });
-    });
-    server.keepAliveTimeout = 30_000;
-    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-    oauthProvider = { url: `http://127.0.0.1:${server.address().port}`, state, close: () => server.close() };
-  }
+  oauthProvider ??= await startLocalOAuthProvider({ autoApprove: true });
   return oauthProvider;
 }
 
