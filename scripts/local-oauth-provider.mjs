@@ -7,17 +7,33 @@
 import { createServer } from "node:http";
 
 export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds = 3600, autoApprove = false } = {}) {
-  const state = { refreshCalls: 0, counter: 0, valid: new Set(), refresh: new Set(), nextExpiresIn: accessTokenTtlSeconds };
+  const state = {
+    refreshCalls: 0,
+    counter: 0,
+    valid: new Set(),
+    refresh: new Set(),
+    nextExpiresIn: accessTokenTtlSeconds,
+  };
   const issue = (expiresIn) => {
     state.counter++;
-    const tokens = { access_token: `local-at-${state.counter}-${Math.random().toString(36).slice(2)}`, refresh_token: `local-rt-${state.counter}-${Math.random().toString(36).slice(2)}`, token_type: "Bearer", expires_in: expiresIn, scope: "read" };
+    const tokens = {
+      access_token: `local-at-${state.counter}-${Math.random().toString(36).slice(2)}`,
+      refresh_token: `local-rt-${state.counter}-${Math.random().toString(36).slice(2)}`,
+      token_type: "Bearer",
+      expires_in: expiresIn,
+      scope: "read",
+    };
     state.valid.add(tokens.access_token);
     state.refresh.add(tokens.refresh_token);
     return tokens;
   };
   const send = (response, status, body, type = "application/json") => {
     const text = type === "application/json" ? JSON.stringify(body) : body;
-    response.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+    response.writeHead(status, {
+      "content-type": type,
+      "content-length": Buffer.byteLength(text),
+      "cache-control": "no-store",
+    });
     response.end(text);
   };
   const readBody = (request) =>
@@ -34,7 +50,11 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
       if (url.searchParams.get("decision") === "deny") {
         redirect.searchParams.set("error", "access_denied");
         redirect.searchParams.set("error_description", "You declined on the local provider");
-      } else if (autoApprove || url.searchParams.get("auto") === "1" || url.searchParams.get("decision") === "approve") {
+      } else if (
+        autoApprove ||
+        url.searchParams.get("auto") === "1" ||
+        url.searchParams.get("decision") === "approve"
+      ) {
         redirect.searchParams.set("code", `local-code-${++state.counter}`);
       } else {
         const approve = new URL(url);
@@ -57,7 +77,8 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
       if (form.get("grant_type") === "refresh_token") {
         state.refreshCalls++;
         const old = form.get("refresh_token");
-        if (!state.refresh.has(old)) return send(response, 400, { error: "invalid_grant", error_description: "unknown or rotated refresh token" });
+        if (!state.refresh.has(old))
+          return send(response, 400, { error: "invalid_grant", error_description: "unknown or rotated refresh token" });
         state.refresh.delete(old); // rotation: a refresh token works once
         return send(response, 200, issue(accessTokenTtlSeconds));
       }
@@ -80,7 +101,12 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
       response.setHeader("www-authenticate", 'Bearer error="invalid_token"');
       return send(response, 401, { error: "invalid_token" });
     }
-    return send(response, 200, { id: "local-user-1", email: "octo@local.test", name: "Octo Local", path: url.pathname });
+    return send(response, 200, {
+      id: "local-user-1",
+      email: "octo@local.test",
+      name: "Octo Local",
+      path: url.pathname,
+    });
   });
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
@@ -88,7 +114,10 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
 }
 
 function escape(value) {
-  return String(value ?? "").replace(/[&<>"]/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char]);
+  return String(value ?? "").replace(
+    /[&<>"]/g,
+    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char],
+  );
 }
 
 // `npm run dev:oauth-provider`: serve on port 8788 until stopped.

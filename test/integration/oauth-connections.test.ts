@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tokensAssociatedData } from "../../src/connections/store";
@@ -333,6 +334,31 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     );
     expect(status.status).toBe("active");
     expect(status.token.refresh_attempts).toBe(1);
+  });
+
+  it("exhausts the connection when refreshing fails on consecutive days", async () => {
+    const browser = await signedInBrowser();
+    const connection = await connected(browser);
+    const userId = await userIdOf(browser);
+    await seedTokens(connection.id, userId, {
+      ...(await storedTokens(connection.id, userId)),
+      expires_at: Date.now() - 1000,
+    });
+    // Yesterday's failures, whose cooldown is over.
+    const stub = env.CONNECTION_REFRESHER.get(env.CONNECTION_REFRESHER.idFromName(connection.id));
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.put("refresh-failures", {
+        until: Date.now() - 1,
+        consecutiveFailures: 3,
+        days: [Math.floor(Date.now() / 86_400_000) - 1],
+      });
+    });
+    fake.failNextToken({ status: 503 });
+    await expectError(await browser.request(`/api/connections/${connection.id}/proxy/me`), 409, "connection_expired");
+    const status = await expectData<{ status: string; token: { refresh_exhausted: boolean } }>(
+      await browser.request(`/api/connections/${connection.id}/status`),
+    );
+    expect(status).toMatchObject({ status: "expired", token: { refresh_exhausted: true } });
   });
 
   it("on a 401 for a token believed valid: one forced refresh, one retry", async () => {
