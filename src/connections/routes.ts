@@ -4,7 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { currentSession, requireSession } from "../auth/middleware";
 import { keyringFor } from "../crypto/keyring";
-import { getDb } from "../db/client";
+import { type Database, getDb } from "../db/client";
 import { CONNECTION_METHODS, CONNECTION_STATUSES, type ConnectionMethodColumn, connections } from "../db/schema";
 import { REFRESH_MARGIN_MS } from "../oauth-client/refresh-policy";
 import { revokeAtProvider } from "../oauth-client/revoke";
@@ -26,7 +26,7 @@ import {
   SUMMARY_COLUMNS,
 } from "./store";
 import { readStoredTokens } from "./tokens";
-import { allowsInsecureTargets, proxyThroughConnection, type TestResult, testConnection, type UseContext } from "./use";
+import { allowsInsecureTargets, proxyThroughConnection, type TestResult, testConnection, useContext } from "./use";
 
 /** Stand-in catalog entry for MCP and Paragon connections (their registries are separate). */
 const GENERIC_PROVIDER = {
@@ -110,13 +110,15 @@ const listQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).optional().default(0),
 });
 
-function useContext(c: Context<AppEnv>): UseContext {
-  return {
-    env: c.env,
-    config: c.var.config,
-    log: c.var.log,
-    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
-  };
+/** Names are unique per owner among live connections (also enforced by a partial unique index). */
+async function assertNameFree(db: Database, userId: string, name: string): Promise<void> {
+  const clash = await db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(and(eq(connections.userId, userId), eq(connections.name, name), isNull(connections.deletedAt)))
+    .get();
+  if (clash)
+    throw new AppError("conflict", `A connection named "${name}" already exists`, { details: { field: "name" } });
 }
 
 /** Validates provider × method and the method's data shape; errors point at `data.<field>`. */
@@ -236,17 +238,7 @@ export const connectionRoutes = new Hono<AppEnv>()
       throw new AppError("not_found", "Organization not found");
     }
     const db = getDb(c.env.DB);
-    const clash = await db
-      .select({ id: connections.id })
-      .from(connections)
-      .where(
-        and(eq(connections.userId, session.userId), eq(connections.name, body.name), isNull(connections.deletedAt)),
-      )
-      .get();
-    if (clash)
-      throw new AppError("conflict", `A connection named "${body.name}" already exists`, {
-        details: { field: "name" },
-      });
+    await assertNameFree(db, session.userId, body.name);
 
     const id = crypto.randomUUID();
     const keyring = keyringFor(c.var.config.keyring);
@@ -353,19 +345,7 @@ export const connectionRoutes = new Hono<AppEnv>()
       dataEncrypted = await encryptConnectionData(keyring, row.id, row.userId, data);
     }
     checkBaseUrl(c, body.base_url);
-    if (body.name && body.name !== row.name) {
-      const clash = await db
-        .select({ id: connections.id })
-        .from(connections)
-        .where(
-          and(eq(connections.userId, session.userId), eq(connections.name, body.name), isNull(connections.deletedAt)),
-        )
-        .get();
-      if (clash)
-        throw new AppError("conflict", `A connection named "${body.name}" already exists`, {
-          details: { field: "name" },
-        });
-    }
+    if (body.name && body.name !== row.name) await assertNameFree(db, session.userId, body.name);
     const updated = await db
       .update(connections)
       .set({

@@ -4,9 +4,9 @@ import { decryptString, encryptString } from "../crypto/aes-gcm";
 import type { Keyring } from "../crypto/keyring";
 import type { Database } from "../db/client";
 import { connections } from "../db/schema";
-import { checkOutboundUrl } from "../outbound/url-policy";
+import type { OAuthApp } from "../oauth-client/app";
+import { callTokenEndpoint } from "../oauth-client/token-endpoint";
 import { AppError } from "../platform/errors";
-import { encodeBasic } from "./injection";
 import type { DecryptedConnection } from "./store";
 import { tokensAssociatedData } from "./store";
 
@@ -25,7 +25,6 @@ export type StoredTokens = z.output<typeof storedTokensSchema>;
 
 /** A client-credentials token is fetched again this long before it expires. */
 export const CLIENT_CREDENTIALS_EXPIRY_MARGIN_MS = 60_000;
-const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
 export async function readStoredTokens(keyring: Keyring, row: DecryptedConnection): Promise<StoredTokens | null> {
   if (!row.tokensEncrypted) return null;
@@ -48,14 +47,6 @@ export async function writeStoredTokens(
     })
     .where(and(eq(connections.id, row.id), eq(connections.userId, row.userId)));
 }
-
-const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive().optional(),
-  refresh_token: z.string().min(1).optional(),
-  scope: z.string().optional(),
-});
 
 export interface TokenContext {
   db: Database;
@@ -82,53 +73,35 @@ export async function clientCredentialsToken(
       return cached.access_token;
   }
   const data = row.connection.data;
-  const target = checkOutboundUrl(data.token_url, { allowInsecure: context.allowInsecureTargets });
-  if (!target.ok) throw new AppError("target_not_allowed", `The token URL is not allowed: ${target.message}`);
-  const body = new URLSearchParams({ grant_type: "client_credentials" });
-  if (data.scopes?.length) body.set("scope", data.scopes.join(" "));
-  const headers = new Headers({ "content-type": "application/x-www-form-urlencoded", accept: "application/json" });
-  if ((data.token_auth_method ?? "client_secret_basic") === "client_secret_basic") {
-    // RFC 6749 §2.3.1: form-encode id and secret before base64.
-    headers.set("authorization", `Basic ${encodeBasic(formEncode(data.client_id), formEncode(data.client_secret))}`);
-  } else {
-    body.set("client_id", data.client_id);
-    body.set("client_secret", data.client_secret);
-  }
-  let response: Response;
-  try {
-    response = await fetch(target.url, {
-      method: "POST",
-      headers,
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
-    });
-  } catch {
-    throw new AppError("upstream_error", "The token endpoint could not be reached");
-  }
-  const json = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error =
-      typeof (json as { error?: unknown } | null)?.error === "string"
-        ? (json as { error: string }).error
-        : `HTTP ${response.status}`;
-    throw new AppError(
-      response.status >= 500 ? "upstream_error" : "connection_not_authorized",
-      `The token endpoint refused the client credentials (${error})`,
-    );
-  }
-  const parsed = tokenResponseSchema.safeParse(json);
-  if (!parsed.success) throw new AppError("upstream_error", "The token endpoint returned a malformed token response");
-  const tokens: StoredTokens = {
-    access_token: parsed.data.access_token,
-    token_type: parsed.data.token_type ?? "Bearer",
-    expires_at: parsed.data.expires_in ? now + parsed.data.expires_in * 1000 : null,
-    ...(parsed.data.scope ? { scope: parsed.data.scope.split(/[ ,]+/).filter(Boolean) } : {}),
+  const app: OAuthApp = {
+    clientId: data.client_id,
+    clientSecret: data.client_secret,
+    authorizationUrl: data.token_url,
+    tokenUrl: data.token_url,
+    scopes: data.scopes ?? [],
+    scopeSeparator: " ",
+    pkce: false,
+    tokenAuthMethod: data.token_auth_method ?? "client_secret_basic",
+    extraAuthorizeParams: {},
+    extraTokenParams: {},
+    tokenResponseExtras: [],
   };
+  const result = await callTokenEndpoint(
+    app,
+    { grant_type: "client_credentials", ...(app.scopes.length > 0 ? { scope: app.scopes.join(" ") } : {}) },
+    { allowInsecure: context.allowInsecureTargets, now },
+  );
+  if (!result.ok) {
+    if (result.error === "invalid_token_url")
+      throw new AppError("target_not_allowed", `The token URL is not allowed: ${result.description}`);
+    throw result.kind === "transient"
+      ? new AppError("upstream_error", `The token endpoint failed (${result.description})`)
+      : new AppError(
+          "connection_not_authorized",
+          `The token endpoint refused the client credentials (${result.error})`,
+        );
+  }
+  const tokens = result.tokens;
   await writeStoredTokens(context.db, context.keyring, row, tokens);
   return tokens.access_token;
-}
-
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, "+");
 }

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { keyringFor } from "../crypto/keyring";
 import type { Database } from "../db/client";
 import { getDb } from "../db/client";
@@ -5,6 +6,7 @@ import { usableAccessToken } from "../oauth-client/lifecycle";
 import { sendWithRetries } from "../outbound/send";
 import { checkOutboundUrl, joinUnderBase } from "../outbound/url-policy";
 import type { AppConfig } from "../platform/config";
+import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import type { Logger } from "../platform/logger";
 import { findProvider, type ProviderEntry } from "./catalog";
@@ -30,6 +32,16 @@ export interface UseContext {
   config: AppConfig;
   log: Logger;
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/** The use context of an HTTP request. */
+export function useContext(c: Context<AppEnv>): UseContext {
+  return {
+    env: c.env,
+    config: c.var.config,
+    log: c.var.log,
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+  };
 }
 
 /** The fields of a connection that using it needs; a saved row or an unsaved "test before saving". */

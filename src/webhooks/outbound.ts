@@ -1,8 +1,8 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
 import { currentSession, requireSession } from "../auth/middleware";
 import { decryptConnection, findConnection } from "../connections/store";
-import { allowsInsecureTargets, proxyThroughConnection, type UseContext } from "../connections/use";
+import { allowsInsecureTargets, proxyThroughConnection, type UseContext, useContext } from "../connections/use";
 import { signHmacSha256Hex } from "../crypto/hmac";
 import { keyringFor } from "../crypto/keyring";
 import { getDb } from "../db/client";
@@ -137,15 +137,6 @@ export async function deliverWebhook(
   return sent.ok
     ? finish(sent.response, sent.attempts, null)
     : finish(null, sent.failure.attempts, sent.failure.message);
-}
-
-function useContext(c: Context<AppEnv>): UseContext {
-  return {
-    env: c.env,
-    config: c.var.config,
-    log: c.var.log,
-    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
-  };
 }
 
 export const outboundWebhookRoutes = new Hono<AppEnv>().post(

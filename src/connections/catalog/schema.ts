@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CREDENTIAL_HEADERS } from "../injection";
 
 /**
  * The shape of a provider catalog entry (SPEC §6.4). Providers are data, not code: everything the
@@ -7,17 +8,11 @@ import { z } from "zod";
  * of a user's connection. Keys are snake_case because the catalog is served as-is by `GET /api/providers`.
  */
 
-/** Every connection method of the vault (mirrors `CONNECTION_METHODS` of the `connections` table). */
-export const CONNECTION_METHODS = [
-  "api_key",
-  "bearer",
-  "basic",
-  "oauth2",
-  "oauth2_client_credentials",
-  "mcp",
-  "paragon",
-] as const;
-export type ConnectionMethod = (typeof CONNECTION_METHODS)[number];
+/** Every connection method of the vault: the `connections` table is the single source. */
+import { CONNECTION_METHODS, type ConnectionMethodColumn } from "../../db/schema";
+
+export { CONNECTION_METHODS };
+export type ConnectionMethod = ConnectionMethodColumn;
 
 /**
  * The methods a catalog entry can offer: `mcp` and `paragon` connections are not made against a
@@ -53,15 +48,7 @@ export const DATA_FIELDS_BY_METHOD = {
  * Header names that carry credentials. Credentials are injected per connection (SPEC §6.6); a catalog
  * header by one of these names would either leak a shared value to every user or fight the injection.
  */
-const CREDENTIAL_HEADER_NAMES: ReadonlySet<string> = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-  "x-auth-token",
-  "x-goog-api-key",
-]);
+const CREDENTIAL_HEADER_NAMES: ReadonlySet<string> = new Set([...CREDENTIAL_HEADERS, "x-goog-api-key"]);
 
 /**
  * Parameters the OAuth flow sets itself (RFC 6749 §4.1, RFC 7636); an entry's extras must not override

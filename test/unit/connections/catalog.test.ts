@@ -1,7 +1,5 @@
-import { describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  CONNECTION_METHODS,
-  type ConnectionMethod,
   DATA_FIELDS_BY_METHOD,
   findProvider,
   PROVIDERS,
@@ -9,7 +7,6 @@ import {
   placeholdersOf,
   providerEntrySchema,
 } from "../../../src/connections/catalog";
-import { CONNECTION_METHODS as COLUMN_METHODS, type ConnectionMethodColumn } from "../../../src/db/schema";
 
 const REQUIRED_PROVIDERS = [
   "openai",
@@ -101,11 +98,6 @@ describe("provider catalog entries", () => {
     const github = findProvider("github");
     expect(Object.isFrozen(PROVIDERS)).toBe(true);
     expect(Object.isFrozen(github?.oauth2?.default_scopes)).toBe(true);
-  });
-
-  it("declares the same connection methods as the connections table", () => {
-    expect(CONNECTION_METHODS).toEqual(COLUMN_METHODS);
-    expectTypeOf<ConnectionMethod>().toEqualTypeOf<ConnectionMethodColumn>();
   });
 });
 
