@@ -150,6 +150,13 @@ export function forwardableResponseHeaders(upstream: Headers): Headers {
   for (const [name, value] of upstream) {
     const lower = name.toLowerCase();
     if (HOP_BY_HOP_HEADERS.has(lower) || lower === "set-cookie" || lower === "set-cookie2") continue;
+    // Policies about our origin are ours to set, not the upstream's.
+    if (
+      lower.startsWith("content-security-policy") ||
+      lower.startsWith("access-control-") ||
+      lower === "strict-transport-security"
+    )
+      continue;
     out.append(name, value);
   }
   return out;

@@ -58,6 +58,9 @@ export type UsableConnection = Pick<
   | "tokensEncrypted"
 > & { id: string | null; userId: string };
 
+/** CSP of every proxied response: no scripts, no subresources, a unique opaque origin. */
+export const PROXIED_CONTENT_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
 /** Bodies above this are streamed once instead of buffered for retries. */
 export const MAX_BUFFERED_BODY_BYTES = 1024 * 1024;
 /** Methods that never carry a body. */
@@ -215,6 +218,10 @@ export async function proxyThroughConnection(
   }
   const headers = forwardableResponseHeaders(result.response.headers);
   headers.set("x-upstream-attempts", String(result.attempts));
+  // The upstream's bytes are served from our origin: whatever they are (HTML included), they must not
+  // run as our page. A sandboxed, resource-less CSP replaces anything the upstream asked for.
+  headers.set("content-security-policy", PROXIED_CONTENT_CSP);
+  headers.set("x-content-type-options", "nosniff");
   return new Response(result.response.body, {
     status: result.response.status,
     statusText: result.response.statusText,

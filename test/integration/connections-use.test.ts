@@ -153,6 +153,15 @@ describe("proxy: request and response hygiene", () => {
     const ok = await proxy(browser, conn.id, "/");
     expect(ok.headers.get("x-upstream")).toBe("yes");
     expect(ok.headers.get("set-cookie")).toBeNull();
+    // Upstream bytes never run as our origin's page.
+    expect(ok.headers.get("content-security-policy")).toMatch(/^sandbox; default-src 'none'/);
+    upstream.reply({
+      status: 200,
+      headers: { "content-security-policy": "default-src *", "access-control-allow-origin": "*" },
+    });
+    const permissive = await proxy(browser, conn.id, "/page");
+    expect(permissive.headers.get("content-security-policy")).toMatch(/^sandbox; default-src 'none'/);
+    expect(permissive.headers.get("access-control-allow-origin")).toBeNull();
     upstream.reply({ status: 404, body: { error: "no such thing" }, headers: { "x-upstream-error": "1" } });
     const missing = await proxy(browser, conn.id, "/missing");
     expect(missing.status).toBe(404);
