@@ -64,7 +64,7 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
         return send(
           response,
           200,
-          `<!doctype html><title>Local OAuth provider</title><body style="font-family:system-ui;margin:3rem"><h1>Local OAuth provider</h1><p>Allow <b>${escape(url.searchParams.get("client_id"))}</b> to access your (pretend) account with scope <code>${escape(url.searchParams.get("scope"))}</code>?</p><p><a href="${escape(approve.pathname + approve.search)}">Approve</a> · <a href="${escape(deny.pathname + deny.search)}">Deny</a></p>`,
+          `<!doctype html><title>Local OAuth provider</title><body style="font-family:system-ui;margin:3rem"><h1>Local OAuth provider</h1><p>Allow <b>${escapeHtml(url.searchParams.get("client_id"))}</b> to access your (pretend) account with scope <code>${escapeHtml(url.searchParams.get("scope"))}</code>?</p><p><a href="${escapeHtml(approve.pathname + approve.search)}">Approve</a> · <a href="${escapeHtml(deny.pathname + deny.search)}">Deny</a></p>`,
           "text/html",
         );
       }
@@ -113,7 +113,7 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
   return { url: `http://127.0.0.1:${server.address().port}`, state, close: () => server.close() };
 }
 
-function escape(value) {
+function escapeHtml(value) {
   return String(value ?? "").replace(
     /[&<>"]/g,
     (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char],

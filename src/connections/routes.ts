@@ -205,7 +205,15 @@ export const connectionRoutes = new Hono<AppEnv>()
   .use("/connections", requireSession())
   .use("/providers", requireSession())
 
-  .get("/providers", (c) => c.json({ success: true, data: PROVIDERS }))
+  .get("/providers", (c) => {
+    // Whether this deployment has each catalog OAuth app's credentials, so a UI can offer only what works.
+    const vars = c.env as unknown as Record<string, string | undefined>;
+    const data = PROVIDERS.map((provider) => ({
+      ...provider,
+      ...(provider.oauth2 ? { oauth_configured: Boolean(vars[provider.oauth2.client_id_env]) } : {}),
+    }));
+    return c.json({ success: true, data });
+  })
 
   .get("/connections", queryParams(listQuery), async (c) => {
     const { provider, connection_method, status, limit, offset } = c.req.valid("query");

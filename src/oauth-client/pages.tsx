@@ -37,6 +37,9 @@ else{window.location.replace(${scriptJson(fallback.pathname + fallback.search)})
     `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'`,
   );
   c.header("cache-control", "no-store");
+  // This page must reach its opener: the platform's default `same-origin` opener policy would sever the
+  // popup from the app (the popup went through the provider's origin on its way here).
+  c.header("cross-origin-opener-policy", "unsafe-none");
   const title = message.type === "oauth_success" ? "Connected" : "Connection failed";
   const text =
     message.type === "oauth_success" ? "The connection is ready. You can close this window." : message.description;

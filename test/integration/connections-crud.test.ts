@@ -255,5 +255,6 @@ describe("GET /api/providers", () => {
     expect(providers.map((p) => p.id)).toEqual(
       expect.arrayContaining(["openai", "anthropic", "github", "slack", "stripe", "custom_api", "custom_oauth2"]),
     );
+    expect(providers.find((p) => p.id === "github")).toMatchObject({ oauth_configured: false });
   });
 });

@@ -88,6 +88,7 @@ describe("authorization-code flow with PKCE (popup)", () => {
     expect(html).toContain('var o="http://localhost:8787"');
     expect(html).not.toContain('"*"');
     expect(page.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[A-Za-z0-9_-]+'/);
+    expect(page.headers.get("cross-origin-opener-policy")).toBe("unsafe-none"); // keeps window.opener
     const exchange = fake.tokenCalls.find((call) => call.grantType === "authorization_code");
     expect(exchange?.body.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(exchange?.authMethod).toBe("basic");

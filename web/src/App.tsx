@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, signInUrl } from "./api";
+import { ConnectionsPanel } from "./connections/ConnectionsPanel";
 
 interface Health {
   status: string;
@@ -89,6 +90,8 @@ export function App() {
           </>
         )}
       </section>
+
+      {me.state === "ready" && me.value && <ConnectionsPanel />}
 
       <section aria-labelledby="status-heading">
         <h2 id="status-heading">Service status</h2>

@@ -19,8 +19,7 @@ export const testConnection = (id: string) => api<TestResult>(`${path(id)}/test`
 
 export const connectionStatus = (id: string) => api<ConnectionHealth>(`${path(id)}/status`);
 
-export const deleteConnection = (id: string) =>
-  api<{ id: string; deleted: boolean }>(path(id), { method: "DELETE" });
+export const deleteConnection = (id: string) => api<{ id: string; deleted: boolean }>(path(id), { method: "DELETE" });
 
 /** The provider's authorization URL for a new connection (`name`) or an existing one (`connectionId`). */
 export function authorizeUrl(provider: string, options: { connectionId?: string; name?: string } = {}) {
