@@ -22,7 +22,7 @@ export default defineConfig(async () => {
           bindings: {
             ENVIRONMENT: "test",
             APP_URL: "http://localhost:8787",
-            LOG_LEVEL: "warn",
+            LOG_LEVEL: "error",
             ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
             SESSION_SECRET: TEST_SESSION_SECRET,
             TEST_MIGRATIONS: migrations,

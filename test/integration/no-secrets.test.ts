@@ -1,9 +1,12 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { createApp } from "../../src/app";
 import { createFakeUpstream } from "../fakes/upstream";
 import { ALL_METHODS, bodyFor, UPSTREAM_HOST } from "../helpers/connections";
+import { APP_ORIGIN } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
-import { signedInBrowser } from "../helpers/session";
+import { Browser, signInWithDevProvider } from "../helpers/session";
 
 /**
  * SPEC §11: no secret in any response, log line, KV value or D1 column. Every method gets a connection
@@ -25,7 +28,16 @@ describe("secrets never leave the vault", () => {
 
     const secrets = new Set<string>();
     const bodies: string[] = [];
-    const browser = await signedInBrowser();
+    // Every log level, so that every line the product can write is searched.
+    const app = createApp();
+    const verbose = { ...env, LOG_LEVEL: "debug" };
+    const browser = new Browser(async (path, init) => {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(new Request(new URL(path, APP_ORIGIN), init), verbose, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    });
+    await signInWithDevProvider(browser, { email: "vault-sweep@example.com" });
     const send = async (path: string, method = "GET", body?: unknown) => {
       const response = await (body === undefined
         ? browser.request(path, { method })
@@ -100,6 +112,7 @@ describe("secrets never leave the vault", () => {
       d1: rows.join("\n"),
     };
     expect(bodies.length).toBeGreaterThan(ALL_METHODS.length * 10);
+    expect(lines.length).toBeGreaterThan(bodies.length); // access log lines at least: the logs were really searched
     for (const secret of secrets) {
       for (const [where, haystack] of Object.entries(haystacks)) {
         expect(haystack.includes(secret), `${secret} found in ${where}`).toBe(false);
