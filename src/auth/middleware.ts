@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { connectionForSessionStatement, connectionFromRaw } from "../connections/store";
+import { SESSION_COMPANIONS } from "../connections/prefetch";
 import { keyringFor } from "../crypto/keyring";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
@@ -40,26 +40,21 @@ export function sessionAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Proxy calls name their connection in the path; it is fetched together with the session. */
-const PROXY_CONNECTION_PATTERN = /^\/api\/connections\/([0-9a-f-]{36})\/proxy(?:\/|$)/;
-
 async function resolveSession(c: Context<AppEnv>, raw: string): Promise<LoadedSession | null> {
   const config = c.var.config;
   const token = await verifySessionCookie(config.sessionSecret, raw);
   if (!token) return null;
-  const proxiedConnectionId = PROXY_CONNECTION_PATTERN.exec(c.req.path)?.[1];
-  let session: LoadedSession | null;
-  if (proxiedConnectionId) {
-    const loaded = await loadSessionWith<Record<string, unknown>>(
-      c.env.DB,
-      token,
-      connectionForSessionStatement(c.env.DB, proxiedConnectionId),
-    );
+  // Hot routes read their rows in the same D1 round trip as the session (see connections/prefetch.ts).
+  let session: LoadedSession | null = null;
+  for (const companion of SESSION_COMPANIONS) {
+    const statement = companion.statement(c);
+    if (!statement) continue;
+    const loaded = await loadSessionWith(c.env.DB, token, statement);
     session = loaded.session;
-    c.set("prefetchedConnection", loaded.companion ? connectionFromRaw(loaded.companion) : null);
-  } else {
-    session = await loadSession(c.env.DB, token);
+    companion.store(c, loaded.companionRows);
+    break;
   }
+  session ??= await loadSession(c.env.DB, token);
   if (!session) return null;
   const now = Date.now();
   const verdict = evaluateSession({ ...session, userDeletedAt: session.user.deletedAt }, now);

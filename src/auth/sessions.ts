@@ -145,21 +145,18 @@ export async function loadSession(d1: D1Database, token: string): Promise<Loaded
  * `companion(tokenHash)` builds the second statement; it must itself join on the session's token so it
  * can only return the session owner's data.
  */
-export async function loadSessionWith<T>(
+export async function loadSessionWith(
   d1: D1Database,
   token: string,
   companion: (tokenHash: string) => D1PreparedStatement,
-): Promise<{ session: LoadedSession | null; companion: T | null }> {
+): Promise<{ session: LoadedSession | null; companionRows: Record<string, unknown>[] }> {
   const tokenHash = await sha256Hex(token);
-  const [sessionResult, companionResult] = await d1.batch<unknown>([
+  const [sessionResult, companionResult] = await d1.batch<Record<string, unknown>>([
     d1.prepare(LOAD_SESSION_SQL).bind(tokenHash),
     companion(tokenHash),
   ]);
   const row = sessionResult?.results[0] as SessionRow | undefined;
-  return {
-    session: row ? sessionFromRow(row) : null,
-    companion: (companionResult?.results[0] as T | undefined) ?? null,
-  };
+  return { session: row ? sessionFromRow(row) : null, companionRows: companionResult?.results ?? [] };
 }
 
 function sessionFromRow(row: SessionRow): LoadedSession {

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/record";
 import { currentSession, requireSession } from "../auth/middleware";
 import { keyringFor } from "../crypto/keyring";
 import { type Database, getDb } from "../db/client";
-import { CONNECTION_METHODS, CONNECTION_STATUSES, type ConnectionMethodColumn, connections } from "../db/schema";
+import { CONNECTION_METHODS, type ConnectionMethodColumn, connections } from "../db/schema";
 import { REFRESH_MARGIN_MS } from "../oauth-client/refresh-policy";
 import { revokeAtProvider } from "../oauth-client/revoke";
 import { checkOutboundUrl } from "../outbound/url-policy";
@@ -17,6 +17,7 @@ import { enforceRateLimit } from "../platform/rate-limit";
 import { findProvider, PROVIDERS } from "./catalog";
 import { DATA_SCHEMAS } from "./data";
 import { CREDENTIAL_HEADERS } from "./injection";
+import { listConnectionsQuery } from "./prefetch";
 import {
   connectionSummary,
   decryptConnection,
@@ -100,14 +101,6 @@ const testBody = z.strictObject({
   provider: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()),
   ...settingsFields,
-});
-
-const listQuery = z.strictObject({
-  provider: z.string().max(64).optional(),
-  connection_method: z.enum(CONNECTION_METHODS).optional(),
-  status: z.enum(CONNECTION_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional().default(100),
-  offset: z.coerce.number().int().min(0).optional().default(0),
 });
 
 /** Names are unique per owner among live connections (also enforced by a partial unique index). */
@@ -215,9 +208,12 @@ export const connectionRoutes = new Hono<AppEnv>()
     return c.json({ success: true, data });
   })
 
-  .get("/connections", queryParams(listQuery), async (c) => {
+  .get("/connections", queryParams(listConnectionsQuery), async (c) => {
     const { provider, connection_method, status, limit, offset } = c.req.valid("query");
     const session = currentSession(c);
+    // Normally read together with the session (connections/prefetch.ts); this query is the reference.
+    const prefetched = c.var.prefetchedConnections;
+    if (prefetched) return c.json({ success: true, data: prefetched.map((row) => connectionSummary(row)) });
     const filters: SQL[] = [eq(connections.userId, session.userId), isNull(connections.deletedAt)];
     if (provider) filters.push(eq(connections.provider, provider));
     if (connection_method) filters.push(eq(connections.connectionMethod, connection_method));

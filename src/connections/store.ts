@@ -15,19 +15,6 @@ import { type ConnectionData, DATA_SCHEMAS, describeData } from "./data";
 export type EncryptedConnection = ConnectionRow;
 export type DecryptedConnection = EncryptedConnection & { connection: ConnectionData };
 
-/**
- * The live connection `connectionId`, only if it belongs to the holder of the session token — the
- * companion of the session query on the proxy's hot path (one D1 round trip for both).
- */
-export function connectionForSessionStatement(d1: D1Database, connectionId: string) {
-  return (tokenHash: string) =>
-    d1
-      .prepare(
-        "select c.* from connections c join sessions s on s.user_id = c.user_id where s.token_hash = ?1 and c.id = ?2 and c.deleted_at is null",
-      )
-      .bind(tokenHash, connectionId);
-}
-
 /** Maps a raw `connections` row (snake_case, driver values) to the drizzle row type. */
 export function connectionFromRaw(raw: Record<string, unknown>): EncryptedConnection {
   const row: Record<string, unknown> = {};

@@ -15,6 +15,8 @@ export interface AppVariables {
    * prefetched, null when the session's owner has no such live connection.
    */
   prefetchedConnection?: EncryptedConnection | null;
+  /** On `GET /api/connections`, the list read in the same D1 round trip as the session. */
+  prefetchedConnections?: EncryptedConnection[];
 }
 
 /** The Hono environment of the whole application. */

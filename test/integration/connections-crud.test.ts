@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { SESSION_COMPANIONS } from "../../src/connections/prefetch";
 import { ALL_METHODS, bodyFor, createConnection, type Summary } from "../helpers/connections";
 import { expectData, expectError } from "../helpers/http";
 import { signedInBrowser } from "../helpers/session";
@@ -83,6 +84,24 @@ describe("connections CRUD (SPEC §6.3)", () => {
     expect(await ids("?provider=custom_api&status=active")).toEqual([a.id, b.id].sort());
     expect(await ids("?limit=1")).toHaveLength(1);
     await expectError(await browser.request("/api/connections?status=weird"), 400, "invalid_request");
+  });
+
+  it("answers the same list whether it was read with the session (one round trip) or on its own", async () => {
+    const browser = await signedInBrowser();
+    await createConnection(browser, bodyFor("api_key"));
+    await createConnection(browser, bodyFor("bearer"));
+    await createConnection(browser, bodyFor("oauth2"));
+    const queries = ["", "?connection_method=bearer", "?provider=custom_oauth2", "?status=active&limit=1", "?offset=1"];
+    const prefetched = await Promise.all(
+      queries.map(async (q) => expectData<Summary[]>(await browser.request(`/api/connections${q}`))),
+    );
+    const listCompanion = SESSION_COMPANIONS[1] as (typeof SESSION_COMPANIONS)[number];
+    vi.spyOn(listCompanion, "statement").mockReturnValue(null);
+    const separate = await Promise.all(
+      queries.map(async (q) => expectData<Summary[]>(await browser.request(`/api/connections${q}`))),
+    );
+    expect(separate).toEqual(prefetched);
+    expect(prefetched[0]).toHaveLength(3);
   });
 
   it("frees the name of a deleted connection for reuse", async () => {
