@@ -96,10 +96,11 @@ describe("connections CRUD (SPEC §6.3)", () => {
       queries.map(async (q) => expectData<Summary[]>(await browser.request(`/api/connections${q}`))),
     );
     const listCompanion = SESSION_COMPANIONS[1] as (typeof SESSION_COMPANIONS)[number];
-    vi.spyOn(listCompanion, "statement").mockReturnValue(null);
+    const skipped = vi.spyOn(listCompanion, "statement").mockReturnValue(null);
     const separate = await Promise.all(
       queries.map(async (q) => expectData<Summary[]>(await browser.request(`/api/connections${q}`))),
     );
+    expect(skipped).toHaveBeenCalled();
     expect(separate).toEqual(prefetched);
     expect(prefetched[0]).toHaveLength(3);
   });
