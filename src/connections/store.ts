@@ -16,9 +16,11 @@ export type EncryptedConnection = ConnectionRow;
 export type DecryptedConnection = EncryptedConnection & { connection: ConnectionData };
 
 /** Maps a raw `connections` row (snake_case, driver values) to the drizzle row type. */
+const CONNECTION_COLUMN_ENTRIES = Object.entries(getTableColumns(connections));
+
 export function connectionFromRaw(raw: Record<string, unknown>): EncryptedConnection {
   const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(connections))) {
+  for (const [key, column] of CONNECTION_COLUMN_ENTRIES) {
     const value = raw[column.name];
     row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
