@@ -1,4 +1,13 @@
 #!/usr/bin/env node
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 // Browser end-to-end tests: starts the product the way a newcomer does (`npm run dev`), then drives
 // Debian's Chromium through the main user journeys with playwright-core.
 //
@@ -9,15 +18,7 @@
 // 1 if anything failed. On failure a screenshot goes to test/e2e/artifacts/<scenario>.png; the dev
 // server's output always goes to test/e2e/artifacts/dev-server.log. The dev server runs in its own
 // process group, which is killed on the way out (also on failure, SIGINT and SIGTERM).
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { startLocalOAuthProvider } from "../../scripts/local-oauth-provider.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
@@ -400,9 +401,46 @@ async function apiKeyConnection({ page, context }, upstream) {
 
 // ---------------------------------------------------------------------------------------------
 
+async function oauthPopupConnection({ page, context }) {
+  const provider = await startLocalOAuthProvider({ autoApprove: true });
+  try {
+    await signIn(page, uniqueEmail("oauth"), "E2E OAuth");
+    const connectionName = `E2E OAuth ${RUN_ID}`;
+    await page.getByLabel("Provider").selectOption({ label: "Custom OAuth 2.0" });
+    await page.getByRole("radio", { name: /^OAuth 2\.0 \(sign in/ }).check();
+    await page.getByRole("textbox", { name: /^Name\b/ }).fill(connectionName);
+    await page.getByRole("textbox", { name: /^Base URL\b/ }).fill(`${provider.url}/api`);
+    await page.getByRole("textbox", { name: /^Client ID\b/ }).fill("e2e-client");
+    await page.getByLabel(/^Client secret\b/).fill("e2e-secret");
+    await page.getByRole("textbox", { name: /^Authorization URL\b/ }).fill(`${provider.url}/authorize`);
+    await page.getByRole("textbox", { name: /^Token URL\b/ }).fill(`${provider.url}/token`);
+
+    // The popup goes to the provider (auto-approving), back to our callback, posts to the opener, closes.
+    const popupOpened = context.waitForEvent("page", { timeout: ACTION_TIMEOUT_MS });
+    await page.getByRole("button", { name: /^Save and connect\b/ }).click();
+    const popup = await popupOpened;
+    await popup.waitForEvent("close", { timeout: 30_000 }).catch(() => {
+      throw new Error(`the OAuth popup did not close (last URL: ${popup.url()})`);
+    });
+    await expectText(page.getByTestId("connections-notice"), "Connected", 'the page says "Connected"', 30_000);
+
+    const listed = await context.request.get(`${BASE}/api/connections`);
+    const connection = (await listed.json()).data.find((c) => c.name === connectionName);
+    if (!connection) throw new Error("the OAuth connection is not listed");
+    if (connection.status !== "active") throw new Error(`the OAuth connection is ${connection.status}, not active`);
+    if (provider.state.counter < 2) throw new Error("the local provider issued no tokens");
+    const proxied = await context.request.get(`${BASE}/api/connections/${connection.id}/proxy/me`);
+    if (proxied.status() !== 200)
+      throw new Error(`a call through the new OAuth connection answered ${proxied.status()}`);
+  } finally {
+    provider.close();
+  }
+}
+
 /** @type {Array<{ name: string; run: (browser: Awaited<ReturnType<typeof openBrowser>>) => Promise<void> }>} */
 const scenarios = [
   { name: "sign-in-and-out", run: signInAndOut },
+  { name: "oauth-popup-connection", run: oauthPopupConnection },
   {
     name: "api-key-connection",
     run: async (browser) => {
