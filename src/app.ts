@@ -29,6 +29,9 @@ const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/
  * The chained `.route()` calls keep `typeof app` usable as the RPC type of the web client.
  */
 export function createApp() {
+  // Middleware instances are built once per app, not per request.
+  const jsonSizedBodies = limitBodySize();
+  const csrf = csrfProtection((ctx) => sessionCookieName(ctx.var.config));
   const app = new Hono<AppEnv>()
     .use(requestContext())
     .use(securityHeaders())
@@ -36,12 +39,12 @@ export function createApp() {
     .use("/api/*", async (c, next) => {
       // The proxy streams bodies through (up to the platform's request limit); everything else is JSON-sized.
       if (PROXY_PATH_PATTERN.test(c.req.path)) return next();
-      return limitBodySize()(c, next);
+      return jsonSizedBodies(c, next);
     })
     .use("/api/*", async (c, next) => {
       // Inbound webhooks are server-to-server, authenticated by their signatures, and carry no cookies.
       if (INBOUND_WEBHOOK_PATHS.has(c.req.path)) return next();
-      return csrfProtection((ctx) => sessionCookieName(ctx.var.config))(c, next);
+      return csrf(c, next);
     })
     .use("/api/*", sessionAuth())
     .route("/api", healthRoutes)

@@ -8,15 +8,22 @@ import type { AppEnv } from "../context";
  * origin would let every site act as the signed-in user).
  */
 export function apiCors(): MiddlewareHandler<AppEnv> {
+  // The allowed origins come from the configuration, which is parsed once per environment.
+  const handlers = new WeakMap<ReadonlySet<string>, MiddlewareHandler>();
   return async function apiCorsMiddleware(c, next) {
     const allowed = c.var.config.corsAllowedOrigins;
-    return cors({
-      origin: (origin) => (allowed.has(origin) ? origin : null),
-      credentials: true,
-      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["content-type", "authorization", "x-request-id", "x-csrf-token"],
-      exposeHeaders: ["x-request-id", "retry-after"],
-      maxAge: 600,
-    })(c, next);
+    let handler = handlers.get(allowed);
+    if (!handler) {
+      handler = cors({
+        origin: (origin) => (allowed.has(origin) ? origin : null),
+        credentials: true,
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allowHeaders: ["content-type", "authorization", "x-request-id", "x-csrf-token"],
+        exposeHeaders: ["x-request-id", "retry-after"],
+        maxAge: 600,
+      });
+      handlers.set(allowed, handler);
+    }
+    return handler(c, next);
   };
 }
