@@ -32,6 +32,29 @@ export async function readStoredTokens(keyring: Keyring, row: DecryptedConnectio
   return storedTokensSchema.parse(JSON.parse(plaintext));
 }
 
+/**
+ * The columns of a connection that has just obtained OAuth tokens (code exchange or refresh): the
+ * encrypted tokens, their expiry, and a clean bill of health. One update writes them all.
+ */
+export async function authorizedConnectionColumns(
+  keyring: Keyring,
+  row: { id: string; userId: string },
+  tokens: StoredTokens,
+  now: number,
+) {
+  return {
+    tokensEncrypted: await encryptString(keyring, JSON.stringify(tokens), tokensAssociatedData(row.id, row.userId)),
+    tokenExpiresAt: tokens.expires_at,
+    status: "active" as const,
+    statusReason: null,
+    lastRefreshAt: now,
+    lastRefreshError: null,
+    refreshAttempts: 0,
+    refreshExhausted: false,
+    updatedAt: now,
+  };
+}
+
 export async function writeStoredTokens(
   db: Database,
   keyring: Keyring,

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq, isNull } from "drizzle-orm";
 import { findProvider } from "../connections/catalog";
 import { decryptConnection } from "../connections/store";
-import { readStoredTokens, writeStoredTokens } from "../connections/tokens";
+import { authorizedConnectionColumns, readStoredTokens } from "../connections/tokens";
 import { keyringFor } from "../crypto/keyring";
 import { getDb } from "../db/client";
 import { connections } from "../db/schema";
@@ -140,17 +140,9 @@ export class ConnectionRefresher extends DurableObject<Env> {
 
     if (result.ok) {
       // Persist first: the provider has already invalidated the old refresh token if it rotates them.
-      await writeStoredTokens(db, keyring, row, result.tokens);
       await db
         .update(connections)
-        .set({
-          status: "active",
-          statusReason: null,
-          lastRefreshAt: now,
-          lastRefreshError: null,
-          refreshAttempts: 0,
-          refreshExhausted: false,
-        })
+        .set(await authorizedConnectionColumns(keyring, row, result.tokens, now))
         .where(eq(connections.id, row.id));
       await this.ctx.storage.delete(FAILURE_STATE_KEY);
       log.info("token refreshed", {

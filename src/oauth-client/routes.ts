@@ -13,6 +13,7 @@ import {
   keyIdOf,
   tokensAssociatedData,
 } from "../connections/store";
+import { authorizedConnectionColumns } from "../connections/tokens";
 import { encryptString } from "../crypto/aes-gcm";
 import { keyringFor } from "../crypto/keyring";
 import { computeCodeChallenge, createCodeVerifier } from "../crypto/pkce";
@@ -201,21 +202,7 @@ export const oauthClientRoutes = new Hono<AppEnv>()
     if (existing) {
       row = await db
         .update(connections)
-        .set({
-          tokensEncrypted: await encryptString(
-            keyring,
-            JSON.stringify(result.tokens),
-            tokensAssociatedData(existing.id, existing.userId),
-          ),
-          tokenExpiresAt: result.tokens.expires_at,
-          status: "active",
-          statusReason: null,
-          lastRefreshAt: now,
-          lastRefreshError: null,
-          refreshAttempts: 0,
-          refreshExhausted: false,
-          updatedAt: now,
-        })
+        .set(await authorizedConnectionColumns(keyring, existing, result.tokens, now))
         .where(and(eq(connections.id, existing.id), eq(connections.userId, session.userId)))
         .returning()
         .get();

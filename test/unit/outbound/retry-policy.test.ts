@@ -88,7 +88,7 @@ describe("decideRetry: which failures are retried", () => {
       "status_not_retryable",
     ],
     [
-      "501 Not Implemented is final (RFC 9110 §15.6.2)",
+      "501 (method unsupported) is final (RFC 9110 §15.6.2)",
       { outcome: { kind: "status", status: 501 } },
       "status_not_retryable",
     ],
