@@ -54,7 +54,7 @@ for (const file of sourceFiles(src)) {
   const targets = [];
   for (const match of text.matchAll(IMPORT)) {
     const target = resolveImport(file, match[1] ?? match[2]);
-    if (!target || !target.startsWith(src)) continue;
+    if (!target?.startsWith(src)) continue;
     targets.push(target);
     const from = folderOf(file);
     const to = folderOf(target);
