@@ -166,6 +166,12 @@ describe("apiKeyInjection: each of location, name, prefix from the connection, e
       expected: { location: "header", name: "X-Auth", prefix: "Token " },
     },
     {
+      rule: "provider's own header in another case (RFC 9110 §5.1) → keeps the provider's prefix",
+      data: { key_location: "header", key_name: "x-auth" },
+      provider: TOKEN_HEADER,
+      expected: { location: "header", name: "x-auth", prefix: "Token " },
+    },
+    {
       rule: "another header than the provider's → the provider's prefix does not follow",
       data: { key_name: "X-Other" },
       provider: TOKEN_HEADER,
