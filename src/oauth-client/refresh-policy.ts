@@ -40,6 +40,19 @@ export interface TokenTimes {
   issuedAt?: number | null;
 }
 
+/** The times of stored tokens (token-store.ts shape), as the decision reads them. */
+export function tokenTimesOf(tokens: {
+  expires_at: number | null;
+  obtained_at?: number | undefined;
+  refresh_token?: string | undefined;
+}): TokenTimes {
+  return {
+    expiresAt: tokens.expires_at,
+    issuedAt: tokens.obtained_at ?? null,
+    hasRefreshToken: Boolean(tokens.refresh_token),
+  };
+}
+
 export type RefreshReason =
   | "valid"
   | "no_expiry"

@@ -272,7 +272,11 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const connection = await connected(browser);
     const userId = await userIdOf(browser);
     const before = await storedTokens(connection.id, userId);
-    await seedTokens(connection.id, userId, { ...before, expires_at: Date.now() - 1000 });
+    await seedTokens(connection.id, userId, {
+      ...before,
+      obtained_at: Date.now() - 3_601_000,
+      expires_at: Date.now() - 1000,
+    });
     fake.omitRefreshTokenOnRefresh = true;
     expect((await browser.request(`/api/connections/${connection.id}/proxy/me`)).status).toBe(200);
     const after = await storedTokens(connection.id, userId);
@@ -286,6 +290,7 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const userId = await userIdOf(browser);
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
+      obtained_at: Date.now() - 3_601_000,
       expires_at: Date.now() - 1000,
     });
     fake.invalidateRefreshTokens();
@@ -318,6 +323,7 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const userId = await userIdOf(browser);
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
+      obtained_at: Date.now() - 3_601_000,
       expires_at: Date.now() - 1000,
     });
     fake.failNextToken({ status: 503 });
@@ -343,6 +349,7 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const userId = await userIdOf(browser);
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
+      obtained_at: Date.now() - 3_601_000,
       expires_at: Date.now() - 1000,
     });
     // Yesterday's failures, whose cooldown is over.
