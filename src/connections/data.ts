@@ -9,18 +9,36 @@ import type { ConnectionMethodColumn } from "../db/schema";
 const MAX_SECRET_LENGTH = 8192;
 
 /**
- * CR, LF and NUL are never valid in an HTTP field value (RFC 9110 §5.5) and most of these strings end up in
- * one (a key in a header, a username in `Authorization: Basic`, a token after `Bearer`). A value carrying
- * them would make every later request fail to build — or, with a lenient client, inject a header — so it
- * is refused at input, with the field's path, instead of poisoning the stored connection.
+ * CR, LF and NUL are never valid in an HTTP field value (RFC 9110 §5.5), and most `data` strings end up in
+ * one (a key in a header, a username in `Authorization: Basic`, a token after `Bearer`); WHATWG URL parsing
+ * silently strips newlines from URLs. A value carrying them would make every later request fail to build —
+ * or, with a lenient client, inject a header — so input validation refuses it with the field's path
+ * (`fieldValueIssues`). The read schemas below stay as they were, so a connection saved before this check
+ * still decrypts (its requests fail with 422 `connection_unusable` instead).
  */
 export const FORBIDDEN_IN_FIELD_VALUE = /[\r\n\0]/;
 const FIELD_VALUE_ERROR = "must not contain CR, LF or NUL (RFC 9110 §5.5)";
-/** A string that can travel in an HTTP field value (no CR, LF, NUL). */
+
+/** A string that can travel in an HTTP field value (no CR, LF, NUL): for header maps in request bodies. */
 export const fieldSafeString = () =>
   z.string().refine((value) => !FORBIDDEN_IN_FIELD_VALUE.test(value), { error: FIELD_VALUE_ERROR });
 
-const secret = fieldSafeString().min(1, { error: "must not be empty" }).max(MAX_SECRET_LENGTH);
+/** Every string (object keys included) anywhere in `value` that holds CR, LF or NUL, with its path. */
+export function fieldValueIssues(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; message: string }[] {
+  if (typeof value === "string")
+    return FORBIDDEN_IN_FIELD_VALUE.test(value) ? [{ path, message: FIELD_VALUE_ERROR }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => fieldValueIssues(item, [...path, index]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...(FORBIDDEN_IN_FIELD_VALUE.test(key) ? [{ path: [...path, key], message: FIELD_VALUE_ERROR }] : []),
+      ...fieldValueIssues(item, [...path, key]),
+    ]);
+  return [];
+}
+const secret = z.string().min(1, { error: "must not be empty" }).max(MAX_SECRET_LENGTH);
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/; // RFC 9110 §5.6.2 field-name token
 const headerName = z.string().min(1).max(128).regex(HTTP_TOKEN, { error: "must be a valid HTTP header name" });
 const queryName = z
@@ -28,12 +46,10 @@ const queryName = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._~-]+$/, { error: "must be a plain query parameter name" });
-// WHATWG URL parsing silently strips tabs and newlines, so they are refused before parsing.
-const httpsUrl = fieldSafeString().pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048));
-const plain = (max: number) => fieldSafeString().min(1).max(max);
-const scopes = z.array(plain(256)).max(100);
+const httpsUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048);
+const scopes = z.array(z.string().min(1).max(256)).max(100);
 const stringMap = z
-  .record(fieldSafeString().max(128), fieldSafeString().max(2048))
+  .record(z.string().max(128), z.string().max(2048))
   .refine((value) => Object.keys(value).length <= 50, {
     error: "at most 50 entries",
   });
@@ -43,8 +59,8 @@ export const apiKeyData = z
     api_key: secret,
     api_secret: secret.optional(),
     key_location: z.enum(["header", "query"]).optional(),
-    key_name: plain(128).optional(),
-    key_prefix: fieldSafeString().max(32).optional(),
+    key_name: z.string().min(1).max(128).optional(),
+    key_prefix: z.string().max(32).optional(),
   })
   .superRefine((data, ctx) => {
     if (!data.key_name) return;
@@ -61,14 +77,18 @@ export const apiKeyData = z
 export const bearerData = z.strictObject({ token: secret });
 
 export const basicData = z.strictObject({
-  username: plain(512).refine((value) => !value.includes(":"), { error: "must not contain ':' (RFC 7617 §2)" }),
+  username: z
+    .string()
+    .min(1)
+    .max(512)
+    .refine((value) => !value.includes(":"), { error: "must not contain ':' (RFC 7617 §2)" }),
   password: secret,
 });
 
 const TOKEN_AUTH_METHODS = ["client_secret_basic", "client_secret_post"] as const;
 
 export const oauth2Data = z.strictObject({
-  client_id: plain(512).optional(),
+  client_id: z.string().min(1).max(512).optional(),
   client_secret: secret.optional(),
   authorization_url: httpsUrl.optional(),
   token_url: httpsUrl.optional(),
@@ -79,7 +99,7 @@ export const oauth2Data = z.strictObject({
 });
 
 export const clientCredentialsData = z.strictObject({
-  client_id: plain(512),
+  client_id: z.string().min(1).max(512),
   client_secret: secret,
   token_url: httpsUrl,
   scopes: scopes.optional(),
@@ -95,11 +115,9 @@ export const mcpData = z
     api_key: secret.optional(),
     header_name: headerName.optional(),
     token: secret.optional(),
-    username: plain(512)
-      .refine((value) => !value.includes(":"), { error: "must not contain ':' (RFC 7617 §2)" })
-      .optional(),
+    username: z.string().min(1).max(512).optional(),
     password: secret.optional(),
-    client_id: plain(512).optional(),
+    client_id: z.string().min(1).max(512).optional(),
     client_secret: secret.optional(),
     scopes: scopes.optional(),
   })
@@ -117,9 +135,9 @@ export const mcpData = z
   });
 
 export const paragonData = z.strictObject({
-  paragon_user_id: plain(256),
-  integration: plain(128),
-  credential_id: plain(256),
+  paragon_user_id: z.string().min(1).max(256),
+  integration: z.string().min(1).max(128),
+  credential_id: z.string().min(1).max(256),
 });
 
 export const DATA_SCHEMAS = {

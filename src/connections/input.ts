@@ -4,7 +4,7 @@ import { checkOutboundUrl } from "../outbound/url-policy";
 import type { AppConfig } from "../platform/config";
 import { AppError } from "../platform/errors";
 import { findProvider, type ProviderEntry } from "./catalog";
-import { type ConnectionData, DATA_SCHEMAS } from "./data";
+import { type ConnectionData, DATA_SCHEMAS, fieldValueIssues } from "./data";
 import { parseConnectionData } from "./store";
 
 /** Methods whose providers live in registries of their own (MCP servers, Paragon integrations): a free slug. */
@@ -37,6 +37,16 @@ export function validateConnectionInput(
   if (entry && !(entry.auth_methods as readonly string[]).includes(method)) {
     throw new AppError("invalid_request", `Provider ${entry.id} does not support ${method}`, {
       details: [{ path: "connection_method", message: `one of ${entry.auth_methods.join(", ")}` }],
+    });
+  }
+  const unsafe = fieldValueIssues(data);
+  if (unsafe.length > 0) {
+    throw new AppError("invalid_request", "data holds characters no HTTP request can carry", {
+      details: unsafe.map((issue) => ({
+        path: ["data", ...issue.path].join("."),
+        code: "custom",
+        message: issue.message,
+      })),
     });
   }
   const result = DATA_SCHEMAS[method].safeParse(data);

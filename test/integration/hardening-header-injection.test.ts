@@ -1,8 +1,19 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { bodyFor, createConnection } from "../helpers/connections";
-import { expectError } from "../helpers/http";
+import { beforeEach, describe, expect, it } from "vitest";
+import { encryptConnectionData } from "../../src/connections/store";
+import { keyringFor } from "../../src/crypto/keyring";
+import { getConfig } from "../../src/platform/config";
+import { createFakeUpstream } from "../fakes/upstream";
+import { bodyFor, createConnection, UPSTREAM, UPSTREAM_HOST } from "../helpers/connections";
+import { expectData, expectError } from "../helpers/http";
+import { interceptOutbound } from "../helpers/outbound";
 import { signedInBrowser } from "../helpers/session";
+
+let upstream: ReturnType<typeof createFakeUpstream>;
+beforeEach(() => {
+  upstream = createFakeUpstream();
+  interceptOutbound({ [UPSTREAM_HOST]: upstream.fetch });
+});
 
 /**
  * Regression for issue 14 finding 3 ("CR/LF/NUL in header values → 500, and a poisoned connection"): a
@@ -113,5 +124,89 @@ describe("header injection through connection data (issue 14 #3, RFC 9110 §5.5)
   it("still accepts tabs and spaces inside a value (RFC 9110 §5.5 allows HTAB and SP)", async () => {
     const browser = await signedInBrowser();
     await createConnection(browser, bodyFor("api_key", { data: { api_key: "a b\tc", key_prefix: "Token " } }));
+  });
+});
+
+describe("header injection through settings and webhook headers (issue 14 #3, RFC 9110 §5.5)", () => {
+  it.each([
+    ["CR/LF", "a\r\nX-Injected: 1"],
+    ["NUL", "a\u0000b"],
+    ["a lone LF", "a\nb"],
+  ])("refuses default_headers holding %s with 400 and the header's path", async (_name, value) => {
+    const browser = await signedInBrowser();
+    const before = await liveCount();
+    const body = await expectError(
+      await browser.json("/api/connections", "POST", bodyFor("api_key", { default_headers: { "X-Tenant": value } })),
+      400,
+      "invalid_request",
+    );
+    expect(JSON.stringify(body.error.details)).toContain("default_headers.X-Tenant");
+    expect(await liveCount()).toBe(before);
+  });
+
+  it("refuses default_headers with CR/LF on PATCH and on the test-before-save route", async () => {
+    const browser = await signedInBrowser();
+    const created = await createConnection(browser, bodyFor("api_key"));
+    await expectError(
+      await browser.json(`/api/connections/${created.id}`, "PATCH", { default_headers: { "X-A": "a\r\nb" } }),
+      400,
+      "invalid_request",
+    );
+    const { name: _name, ...unsaved } = bodyFor("api_key", { default_headers: { "X-A": "a\r\nb" } });
+    await expectError(await browser.json("/api/connections/test", "POST", unsaved), 400, "invalid_request");
+  });
+
+  it("refuses POST /api/webhooks/send with a CR/LF header value: 400, not 500, and nothing is sent", async () => {
+    const browser = await signedInBrowser();
+    const body = await expectError(
+      await browser.json("/api/webhooks/send", "POST", {
+        url: `${UPSTREAM}/hooks`,
+        payload: {},
+        headers: { "X-A": "a\r\nb" },
+      }),
+      400,
+      "invalid_request",
+    );
+    expect(JSON.stringify(body.error.details)).toContain("headers.X-A");
+    expect(upstream.received).toHaveLength(0);
+  });
+
+  it("a connection stored with a CR/LF key before validation answers 422 connection_unusable, never 500", async () => {
+    const browser = await signedInBrowser();
+    const created = await createConnection(browser, bodyFor("api_key"));
+    const row = await env.DB.prepare("select user_id from connections where id = ?")
+      .bind(created.id)
+      .first<{ user_id: string }>();
+    const poisoned = await encryptConnectionData(keyringFor(getConfig(env).keyring), created.id, String(row?.user_id), {
+      api_key: CR_LF,
+    });
+    await env.DB.prepare("update connections set data_encrypted = ? where id = ?").bind(poisoned, created.id).run();
+
+    await expectError(await browser.request(`/api/connections/${created.id}/proxy/me`), 422, "connection_unusable");
+    const tested = await expectData<{ success: boolean; message: string }>(
+      await browser.request(`/api/connections/${created.id}/test`, { method: "POST" }),
+    );
+    expect(tested.success).toBe(false);
+    expect(tested.message).toMatch(/cannot form an HTTP request/);
+    // Still readable, and repairable by replacing the value.
+    await expectData(await browser.request(`/api/connections/${created.id}`));
+    await expectData(await browser.json(`/api/connections/${created.id}`, "PATCH", { data: { api_key: "fixed" } }));
+    expect((await browser.request(`/api/connections/${created.id}/proxy/me`)).status).toBe(200);
+    expect(upstream.received).toHaveLength(1);
+  });
+});
+
+describe("a malformed sign-in form is a 400, not a 500 (found by npm run fuzz)", () => {
+  it("POST /api/auth/dev/login with multipart/form-data and no valid boundary", async () => {
+    const browser = await signedInBrowser();
+    await expectError(
+      await browser.request("/api/auth/dev/login", {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=x" },
+        body: "not multipart",
+      }),
+      400,
+      "invalid_request",
+    );
   });
 });
