@@ -80,12 +80,15 @@ export function validateConnectionInput(
   };
 }
 
-/** A user-supplied `base_url` must pass the SSRF policy now, not on first use. */
-export function checkBaseUrl(config: AppConfig, baseUrl: string | null | undefined): void {
+/**
+ * A user-supplied destination (`base_url`, `mcp_server_url`, an MCP `data.server_url`) must pass the SSRF
+ * policy now, not on first use. `field` is the path reported in the error.
+ */
+export function checkBaseUrl(config: AppConfig, baseUrl: string | null | undefined, field = "base_url"): void {
   if (!baseUrl) return;
   const check = checkOutboundUrl(baseUrl, { allowInsecure: config.allowInsecureTargets });
   if (!check.ok)
-    throw new AppError("invalid_request", `base_url is not allowed: ${check.message}`, {
-      details: [{ path: "base_url", message: check.message }],
+    throw new AppError("invalid_request", `${field} is not allowed: ${check.message}`, {
+      details: [{ path: field, message: check.message }],
     });
 }

@@ -70,6 +70,8 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         });
       }
       checkBaseUrl(context.config, body.base_url);
+      checkBaseUrl(context.config, body.mcp_server_url, "mcp_server_url");
+      if (connection.method === "mcp") checkBaseUrl(context.config, connection.data.server_url, "data.server_url");
       if (body.organization_id && !session.organizations.some((org) => org.id === body.organization_id)) {
         throw new AppError("not_found", "Organization not found");
       }
@@ -138,6 +140,11 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         dataEncrypted = await encryptConnectionData(context.keyring, row.id, row.userId, connection.data);
       }
       checkBaseUrl(context.config, body.base_url);
+      if (
+        typeof newData.server_url === "string" &&
+        newData.server_url !== (current.connection.data as Record<string, unknown>).server_url
+      )
+        checkBaseUrl(context.config, newData.server_url, "data.server_url");
       const retarget = decideRetargeting({
         method: row.connectionMethod,
         before: { baseUrl: row.baseUrl, data: current.connection.data },

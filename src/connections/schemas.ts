@@ -50,7 +50,10 @@ export const createConnectionBody = z.strictObject({
   provider: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()),
   organization_id: z.uuid().optional(),
-  mcp_server_url: z.url().max(2048).optional(),
+  mcp_server_url: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048)
+    .optional(),
   ...settingsFields,
 });
 
