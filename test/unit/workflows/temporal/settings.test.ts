@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTemporalSettings } from "../../../../src/executions/temporal/settings";
+import { parseTemporalSettings } from "../../../../src/workflows/temporal/settings";
 import { ConfigError } from "../../../../src/platform/config";
 
 describe("Temporal settings (SPEC §7.3)", () => {

@@ -6,7 +6,7 @@ import {
   decodeJsonPayload,
   encodeJsonPayload,
   temporalIdentity,
-} from "../../../../src/executions/temporal/start-request";
+} from "../../../../src/workflows/temporal/start-request";
 
 const settings = { namespace: "default", taskQueue: "edge-workflows" };
 const input = {

@@ -5,7 +5,7 @@ import {
   classifyStartAnswer,
   parseRetryAfterSeconds,
   type TemporalAnswer,
-} from "../../../../src/executions/temporal/outcome";
+} from "../../../../src/workflows/temporal/outcome";
 
 const rpc = (code: number, message: string, details: unknown[] = []) => ({ code, message, details });
 const response = (status: number, body: unknown, retryAfter?: string): TemporalAnswer => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createTemporalClient } from "../../../../src/executions/temporal/client";
-import type { TemporalSettings } from "../../../../src/executions/temporal/settings";
+import { createTemporalClient } from "../../../../src/workflows/temporal/client";
+import type { TemporalSettings } from "../../../../src/workflows/temporal/settings";
 import { createFakeTemporal, type FakeTemporal } from "../../../fakes/temporal";
 
 const input = { executionId: "exe_1", kind: "workflow" as const, definitionId: "wf_1", version: 1, userId: "usr_1" };
