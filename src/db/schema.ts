@@ -300,3 +300,19 @@ export const auditEvents = sqliteTable(
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * Worker token ids already used on the internal API (SPEC §7.4): `jti` is the primary key, so a replayed token
+ * loses the insert race in D1 (one primary, strongly consistent — never KV, whose reads may be stale). Rows are
+ * kept until the token's own expiry (plus leeway), after which its `exp` refuses it anyway; then they are purged.
+ */
+export const workerTokenUses = sqliteTable(
+  "worker_token_uses",
+  {
+    jti: text("jti").primaryKey(),
+    executionId: text("execution_id").notNull(),
+    /** Epoch ms after which the row may be deleted. */
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (table) => [index("worker_token_uses_expiry_idx").on(table.expiresAt)],
+);
