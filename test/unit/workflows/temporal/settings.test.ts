@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseTemporalSettings } from "../../../../src/workflows/temporal/settings";
 import { ConfigError } from "../../../../src/platform/config";
+import { parseTemporalSettings } from "../../../../src/workflows/temporal/settings";
 
 describe("Temporal settings (SPEC §7.3)", () => {
   it("is disabled without TEMPORAL_HTTP_URL", () => {
