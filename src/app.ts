@@ -18,6 +18,7 @@ import { securityHeaders } from "./platform/middleware/security-headers";
 import { CREDENTIAL_PROVIDERS } from "./proxy/credentials";
 import { PROXY_PATH_PATTERN, proxyRoutes } from "./proxy/routes";
 import { outboundWebhookRoutes } from "./proxy/webhook-routes";
+import { agentRoutes, executionRoutes, workflowRoutes } from "./workflows/routes";
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
@@ -53,7 +54,10 @@ export function createApp() {
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
-    .route("/api/webhooks", outboundWebhookRoutes);
+    .route("/api/webhooks", outboundWebhookRoutes)
+    .route("/api/workflows", workflowRoutes)
+    .route("/api/agents", agentRoutes)
+    .route("/api/executions", executionRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

@@ -6,9 +6,10 @@ import type { WorkflowEdge, WorkflowNode } from "./types";
  * and one cycle when there is no order.
  */
 
-/** Nodes without incoming edges, in declaration order. */
+/** Nodes without incoming edges from known nodes, in declaration order. */
 export function entryNodeIds(nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): string[] {
-  const targets = new Set(edges.map((edge) => edge.target));
+  const known = new Set(nodes.map((node) => node.id));
+  const targets = new Set(edges.filter((edge) => known.has(edge.source)).map((edge) => edge.target));
   return nodes.filter((node) => !targets.has(node.id)).map((node) => node.id);
 }
 

@@ -121,7 +121,9 @@ describe("runAgentDefinition: the agent loop", () => {
       type: "workflow",
       config: { workflowId: "wf-1", inputs: { to: "a@b.test" } },
     });
-    const toolMessages = (calls[2]?.config.messages as ChatMessage[]).filter((message) => message.role === "tool");
+    const toolMessages = ((calls[2]?.config.messages ?? []) as ChatMessage[]).filter(
+      (message) => message.role === "tool",
+    );
     expect(toolMessages.map((message) => message.content)).toEqual([
       '{"error":"The agent has no tool named \\"nope\\""}',
       '{"error":"Workflow tools are off"}',

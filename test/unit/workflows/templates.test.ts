@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the seeds' ${…} templates are data here, not JavaScript template literals
 import { describe, expect, it } from "vitest";
 import {
   collectTemplates,
