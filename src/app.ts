@@ -6,6 +6,7 @@ import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhoo
 import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
+import { internalRoutes } from "./internal/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
@@ -57,7 +58,8 @@ export function createApp() {
     .route("/api/webhooks", outboundWebhookRoutes)
     .route("/api/workflows", workflowRoutes)
     .route("/api/agents", agentRoutes)
-    .route("/api/executions", executionRoutes);
+    .route("/api/executions", executionRoutes)
+    .route("/internal", internalRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

@@ -44,9 +44,10 @@ export function workerAuthSettingsOf(env: Env, appUrl: URL, environment: string)
 }
 
 /**
- * Mount on routes with an `:id` path parameter (the execution). Sets `c.var.workerToken`.
+ * Mount once on routes with an `:id` path parameter (the execution); `/:id/*` covers `/:id` too, and a second
+ * mount would spend the token's `jti` twice. Sets `c.var.workerToken`.
  * @example
- * internal.use("/v1/executions/:id/*", workerAuth()).use("/v1/executions/:id", workerAuth())
+ * internal.use("/v1/executions/:id/*", workerAuth())
  */
 export function workerAuth(options: WorkerAuthOptions = {}): MiddlewareHandler<AppEnv> {
   const now = options.now ?? Date.now;

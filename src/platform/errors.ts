@@ -45,6 +45,8 @@ export const ERROR_TABLE = {
   invalid_agent: { status: 400, level: "info" },
   invalid_inputs: { status: 400, level: "info" },
   execution_finished: { status: 409, level: "info" },
+  // Internal API for the Temporal worker (SPEC §7.4)
+  execution_not_running: { status: 409, level: "info" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

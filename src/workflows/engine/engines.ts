@@ -1,5 +1,6 @@
 import type { ExecutionEngine, ExecutionRow } from "../../db/schema";
 import { describeError, type Logger } from "../../platform/logger";
+import { temporalEngine } from "../temporal/engine";
 
 /**
  * How an execution reaches its engine (SPEC §7.3). The execute route inserts the `queued` row and calls
@@ -37,7 +38,10 @@ export const cloudflareEngine: Engine = {
   },
 };
 
-export const ENGINES: Partial<Record<ExecutionEngine, Engine>> = { cloudflare: cloudflareEngine };
+export const ENGINES: Partial<Record<ExecutionEngine, Engine>> = {
+  cloudflare: cloudflareEngine,
+  temporal: temporalEngine,
+};
 
 /** The engine new executions use: `temporal` when it is configured and registered, else the embedded one. */
 export function engineForNewExecution(env: Env, engines = ENGINES): ExecutionEngine {
