@@ -1,9 +1,12 @@
 import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { getDb } from "../../src/db/client";
+import { jobFailures } from "../../src/db/schema";
 import { JOB_REGISTRY } from "../../src/job-registry";
-import { consumeJobs } from "../../src/jobs/consumer";
+import { consumeJobs, recordDeadLetters } from "../../src/jobs/consumer";
 import { createLogger } from "../../src/platform/logger";
 import { createInternalApiClient, InternalApiError } from "../../worker/src/internal-api";
 import { runExecution } from "../../worker/src/run-execution";
@@ -170,6 +173,49 @@ describe("Temporal engine end to end (SPEC §7.3, §7.4)", () => {
     expect((await expectData<ExecutionView>(await browser.request(`/api/executions/${execution.id}`))).status).toBe(
       "queued",
     );
+  });
+
+  it("Temporal down: the start is retried, nothing is lost, and a dead letter fails the execution", async () => {
+    const browser = await temporalBrowser();
+    const { execution } = await queuedTemporalExecution(browser);
+    const message = sent.find((body) => (body as { kind?: string }).kind === "execution.start");
+    temporal.state.down = "unavailable";
+    const retried: unknown[] = [];
+    for (const attempts of [1, 2, 3, 4, 5, 6]) {
+      const batch = {
+        queue: "edge-jobs",
+        messages: [
+          {
+            id: `m${attempts}`,
+            timestamp: new Date(),
+            body: message,
+            attempts,
+            ack() {},
+            retry: (o: unknown) => retried.push(o),
+          },
+        ],
+      } as unknown as MessageBatch<unknown>;
+      await consumeJobs(batch, temporalEnv, silent, JOB_REGISTRY, { random: () => 0.5 });
+    }
+    expect(retried).toEqual([10, 20, 40, 80, 160, 320].map((delaySeconds) => ({ delaySeconds })));
+    expect(temporal.starts()).toHaveLength(6);
+    expect((await expectData<ExecutionView>(await browser.request(`/api/executions/${execution.id}`))).status).toBe(
+      "queued",
+    );
+
+    // The queue gives up (max_retries) and moves the message to the dead-letter queue.
+    const dead = createMessageBatch("edge-jobs-dlq", [
+      { id: "dead-1", timestamp: new Date(), body: message, attempts: 1 },
+    ]);
+    await recordDeadLetters(dead, temporalEnv, silent, Date.now, JOB_REGISTRY);
+    const failed = await expectData<ExecutionView>(await browser.request(`/api/executions/${execution.id}`));
+    expect(failed).toMatchObject({ status: "failed", status_reason: "engine_unavailable" });
+    const [row] = await getDb(env.DB)
+      .select()
+      .from(jobFailures)
+      .where(eq(jobFailures.jobId, (message as { jobId: string }).jobId));
+    expect(row).toMatchObject({ kind: "execution.start", attempts: 6 });
+    expect(row?.deadAt).toBeTypeOf("number");
   });
 
   it("a Temporal 4xx fails the execution with the reason", async () => {
