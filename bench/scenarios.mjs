@@ -1,7 +1,9 @@
 // Benchmark scenarios. Each is one HTTP request shape driven at the Worker by the load generator.
-// `setup(context)` may seed data and return overrides ({ path, headers, body, url }); `context` has
+// `setup(context)` may seed data and return overrides ({ path, headers, body, url, tokensFile }); `context` has
 // { mf, url, appUrl, Miniflare, convertV4MiniflareOptions }. The first scenario is the floor: every
 // ratio in the report is relative to it; `baseline` names another scenario to compare against too.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   baselineFetchWorker,
   connectOAuthConnection,
@@ -9,8 +11,10 @@ import {
   localOAuthProvider,
   localUpstream,
   reconnectOAuthConnection,
+  runningTemporalExecution,
   signInThroughDevProvider,
 } from "./support.mjs";
+import { writeWorkerTokens } from "./worker-tokens.mjs";
 
 let benchCookie;
 async function cookieFor(context) {
@@ -103,6 +107,43 @@ export const scenarios = [
         },
       ]);
       return { path: `/api/connections/${id}/proxy/v1/items`, headers: { cookie } };
+    },
+  },
+  {
+    name: "internal API: http activity for the Temporal worker (JWT verify + proxy)",
+    method: "POST",
+    path: "/internal/v1/executions/:id/activities/http",
+    baseline: "proxy through an API-key connection",
+    target: "≥ 0.8× the user-facing proxy",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: upstreamUrl } = await localUpstream();
+      const [connectionId] = await createConnections(context, cookie, [
+        {
+          name: "Bench upstream (worker)",
+          provider: "custom_api",
+          connection_method: "api_key",
+          base_url: upstreamUrl,
+          data: { api_key: "bench-key" },
+          retries: 0,
+        },
+      ]);
+      const executionId = await runningTemporalExecution(context, cookie, connectionId);
+      const tokensFile = join(tmpdir(), `bench-worker-tokens-${executionId}.txt`);
+      return {
+        path: `/internal/v1/executions/${executionId}/activities/http`,
+        headers: { "content-type": "application/json" },
+        body: { node_id: "fetch", config: { connectionId, path: "/v1/items", method: "GET" } },
+        tokensFile,
+        // Every request spends one token (jti): a fresh batch before each run, more than a run can use.
+        async beforeRun() {
+          await writeWorkerTokens(tokensFile, {
+            executionId,
+            audience: `${context.appUrl.replace(/\/$/, "")}/internal`,
+            count: 20_000,
+          });
+        },
+      };
     },
   },
   {
