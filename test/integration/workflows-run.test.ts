@@ -356,3 +356,104 @@ describe("embedded engine: an agent", () => {
     expect(JSON.stringify(execution)).not.toContain(key);
   });
 });
+
+describe("embedded engine: webhook signatures and integrations", () => {
+  it("signs a webhook with the signing connection's key (X-Webhook-Signature) and supports fire-and-forget", async () => {
+    const browser = await signedInBrowser();
+    const signingKey = `whsec-${crypto.randomUUID()}`;
+    const signing = await createConnection(browser, bodyFor("api_key", { data: { api_key: signingKey } }));
+    const workflow = await createWorkflow(browser, {
+      name: "Signed",
+      nodes: [
+        {
+          id: "signed",
+          type: "webhook",
+          config: {
+            url: "https://hooks.example.test/signed",
+            method: "POST",
+            body: { a: 1 },
+            signingConnectionId: signing.id,
+          },
+        },
+        {
+          id: "later",
+          type: "webhook",
+          config: { url: "https://hooks.example.test/later", method: "PUT", mode: "fire-and-forget", body: { b: 2 } },
+        },
+      ],
+      edges: [{ source: "signed", target: "later" }],
+    });
+    const execution = await executeAndWait(browser, () =>
+      browser.json(`/api/workflows/${workflow.id}/execute`, "POST", {}),
+    );
+    expect(execution.status).toBe("completed");
+    expect(execution.nodes?.[1]?.output).toMatchObject({ status: null, mode: "fire-and-forget" });
+    await vi.waitFor(() => expect(hooks).toHaveLength(2));
+    const signature = hooks[0]?.headers.get("x-webhook-signature") ?? "";
+    const [, timestamp, digest] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature) ?? [];
+    const key = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(signingKey),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const expected = new Uint8Array(
+      await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${hooks[0]?.body}`)),
+    );
+    expect(digest).toBe([...expected].map((byte) => byte.toString(16).padStart(2, "0")).join(""));
+    expect(hooks[1]?.headers.get("x-webhook-signature")).toBeNull();
+    expect(JSON.stringify(execution)).not.toContain(signingKey);
+  });
+
+  it("posts a Slack message through a bearer connection, and fails on Slack's 200 {ok:false}", async () => {
+    const posted: Array<{ authorization: string | null; body: unknown }> = [];
+    interceptOutbound({
+      "slack.com": async (request) => {
+        const body = (await request.json()) as { channel: string };
+        posted.push({ authorization: request.headers.get("authorization"), body });
+        return Response.json(
+          body.channel === "#gone" ? { ok: false, error: "channel_not_found" } : { ok: true, ts: "1.2" },
+        );
+      },
+    });
+    const browser = await signedInBrowser();
+    const slack = await createConnection(browser, {
+      name: "Slack bot",
+      connection_method: "bearer",
+      provider: "slack",
+      data: { token: "xoxb-secret-token" },
+    });
+    const make = (channel: string) =>
+      createWorkflow(browser, {
+        name: `Slack ${channel}`,
+        nodes: [
+          {
+            id: "say",
+            type: "integration",
+            config: {
+              service: "slack",
+              operation: "send_message",
+              connectionId: slack.id,
+              config: { channel, text: "Run {{workflow.name}}" },
+            },
+          },
+        ],
+        edges: [],
+      });
+    const good = await make("#ops");
+    const done = await executeAndWait(browser, () => browser.json(`/api/workflows/${good.id}/execute`, "POST", {}));
+    expect(done.status).toBe("completed");
+    expect(posted[0]).toEqual({
+      authorization: "Bearer xoxb-secret-token",
+      body: { channel: "#ops", text: "Run Slack #ops" },
+    });
+    const bad = await make("#gone");
+    const failed = await executeAndWait(browser, () => browser.json(`/api/workflows/${bad.id}/execute`, "POST", {}));
+    expect(failed.error).toMatchObject({
+      node_id: "say",
+      code: "integration_failed",
+      message: "slack refused the request: channel_not_found",
+    });
+  });
+});
