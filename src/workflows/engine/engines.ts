@@ -8,7 +8,8 @@ import { temporalEngine } from "../temporal/engine";
  * see `ENGINE-SEAM.md` for the Temporal hand-off.
  */
 export interface Engine {
-  start(env: Env, execution: ExecutionRow, log: Logger): Promise<void>;
+  /** Starts the execution; `replay` when it may already have been started (a repeated Idempotency-Key). */
+  start(env: Env, execution: ExecutionRow, log: Logger, replay: boolean): Promise<void>;
   /** Asks the engine to stop. Returns true when the engine confirmed at once (the execution is cancelled now). */
   cancel(env: Env, execution: ExecutionRow, log: Logger): Promise<boolean>;
 }
@@ -19,7 +20,15 @@ function isInstanceError(error: unknown, code: "already_exists" | "not_found"): 
 
 /** Cloudflare Workflows: one instance per execution, id = execution id (so a repeated start is a no-op). */
 export const cloudflareEngine: Engine = {
-  async start(env, execution) {
+  async start(env, execution, _log, replay) {
+    if (replay) {
+      try {
+        await env.EXECUTION_WORKFLOW.get(execution.id);
+        return;
+      } catch (error) {
+        if (!isInstanceError(error, "not_found")) throw error;
+      }
+    }
     try {
       await env.EXECUTION_WORKFLOW.create({ id: execution.id, params: { executionId: execution.id } });
     } catch (error) {
@@ -49,10 +58,16 @@ export function engineForNewExecution(env: Env, engines = ENGINES): ExecutionEng
   return temporalUrl && engines.temporal ? "temporal" : "cloudflare";
 }
 
-export async function startExecution(env: Env, execution: ExecutionRow, log: Logger, engines = ENGINES): Promise<void> {
+export async function startExecution(
+  env: Env,
+  execution: ExecutionRow,
+  log: Logger,
+  replay = false,
+  engines = ENGINES,
+): Promise<void> {
   const engine = engines[execution.engine];
   if (!engine) throw new Error(`No engine "${execution.engine}" is registered`);
-  await engine.start(env, execution, log);
+  await engine.start(env, execution, log, replay);
 }
 
 export async function cancelExecution(

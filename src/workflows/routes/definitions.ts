@@ -157,8 +157,8 @@ export function createDefinitionRoutes(kind: DefinitionKind) {
         idempotencyKey: key,
         now: Date.now(),
       });
-      // A repeated key returns the first execution; starting it again is harmless (the engine dedupes by id).
-      await startExecution(c.env, row, c.var.log);
+      // A repeated key returns the first execution; it is started only if that never happened.
+      if (created || row.status === "queued") await startExecution(c.env, row, c.var.log, !created);
       c.var.log.info(created ? "execution queued" : "execution replayed by idempotency key", {
         execution_id: row.id,
         definition_id: definitionRow.id,
