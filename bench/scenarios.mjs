@@ -128,17 +128,19 @@ export const scenarios = [
           retries: 0,
         },
       ]);
-      const executionId = await runningTemporalExecution(context, cookie, connectionId);
-      const tokensFile = join(tmpdir(), `bench-worker-tokens-${executionId}.txt`);
+      // Ten executions in flight, as a worker fleet would run them (one execution's calls are sequential).
+      const executionIds = [];
+      for (let i = 0; i < 10; i++) executionIds.push(await runningTemporalExecution(context, cookie, connectionId));
+      const tokensFile = join(tmpdir(), `bench-worker-tokens-${executionIds[0]}.txt`);
       return {
-        path: `/internal/v1/executions/${executionId}/activities/http`,
+        path: "/internal/v1/executions/:id/activities/http",
         headers: { "content-type": "application/json" },
         body: { node_id: "fetch", config: { connectionId, path: "/v1/items", method: "GET" } },
         tokensFile,
         // Every request spends one token (jti): a fresh batch before each run, more than a run can use.
         async beforeRun() {
           await writeWorkerTokens(tokensFile, {
-            executionId,
+            executionIds,
             audience: `${context.appUrl.replace(/\/$/, "")}/internal`,
             count: 20_000,
           });

@@ -11,21 +11,24 @@ export const benchWorkerBindings = {
   WORKER_JWKS: JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: KID, alg: "ES256", use: "sig" }] }),
 };
 
-/** Writes `count` tokens for `executionId`, one per line (the driver takes one per request). */
-export async function writeWorkerTokens(path, { executionId, audience, count }) {
+/**
+ * Writes `count` one-use tokens spread round-robin over `executionIds`, one per line as `<execution id> <token>`;
+ * the driver sends each to its execution's path.
+ */
+export async function writeWorkerTokens(path, { executionIds, audience, count }) {
   const iat = Math.floor(Date.now() / 1000);
-  const tokens = [];
+  const lines = [];
   for (let i = 0; i < count; i++) {
-    tokens.push(
-      await new SignJWT({ execution_id: executionId })
-        .setProtectedHeader({ alg: "ES256", kid: KID, typ: "JWT" })
-        .setIssuer("temporal-worker")
-        .setAudience(audience)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + 120)
-        .setJti(crypto.randomUUID())
-        .sign(privateKey),
-    );
+    const executionId = executionIds[i % executionIds.length];
+    const token = await new SignJWT({ execution_id: executionId })
+      .setProtectedHeader({ alg: "ES256", kid: KID, typ: "JWT" })
+      .setIssuer("temporal-worker")
+      .setAudience(audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 120)
+      .setJti(crypto.randomUUID())
+      .sign(privateKey);
+    lines.push(`${executionId} ${token}`);
   }
-  writeFileSync(path, tokens.join("\n"));
+  writeFileSync(path, lines.join("\n"));
 }

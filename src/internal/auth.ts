@@ -5,13 +5,15 @@
  * Wire answers (RFC 6750 §3): no token → 401 with a bare `WWW-Authenticate: Bearer realm="internal"`; any
  * invalid token (bad signature, wrong issuer or audience, expired, too long-lived, replayed …) → the same 401
  * with `error="invalid_token"`, so a caller cannot tell which check failed (the reason is logged); a valid
- * token for another execution → 403; our JWKS unreachable → 503 (retry later). Not configured → 503.
+ * token for another execution → 403; our JWKS unreachable → 503 (retry later). Not configured → 503. Then the
+ * execution the token names must exist and run on Temporal (404 otherwise); it is set as `c.var.workerExecution`.
  */
 import type { MiddlewareHandler } from "hono";
 import { getDb } from "../db/client";
+import type { ExecutionRow } from "../db/schema";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
-import { recordTokenUse } from "./jti-ledger";
+import { recordTokenUseAndLoadExecution } from "./jti-ledger";
 import { workerKeyLookup } from "./keys";
 import { parseWorkerAuthSettings, type WorkerAuthSettings } from "./settings";
 import { authorizeExecution, bearerTokenOf, verifyWorkerToken, type WorkerTokenClaims } from "./worker-jwt";
@@ -20,6 +22,8 @@ declare module "hono" {
   interface ContextVariableMap {
     /** Set by `workerAuth` once the worker's token has passed every check. */
     workerToken: WorkerTokenClaims;
+    /** The execution the token names, read in the same D1 round trip as the jti check; only Temporal's. */
+    workerExecution: ExecutionRow;
   }
 }
 
@@ -88,11 +92,15 @@ export function workerAuth(options: WorkerAuthOptions = {}): MiddlewareHandler<A
       throw new AppError("forbidden", "This token is for another execution");
     }
     // Last, once the signature is known good: only a genuine token may take a row in the ledger.
-    if ((await recordTokenUse(getDb(c.env.DB), verified.claims, now())) === "replayed") {
+    const { use, execution } = await recordTokenUseAndLoadExecution(getDb(c.env.DB), verified.claims, now());
+    if (use === "replayed") {
       c.var.log.warn("worker token replayed", { jti: verified.claims.jti });
       throw invalid();
     }
+    // Only executions handed to Temporal exist for the worker; another engine's is a 404 like a missing one.
+    if (execution?.engine !== "temporal") throw new AppError("not_found", "Execution not found");
     c.set("workerToken", verified.claims);
+    c.set("workerExecution", execution);
     await next();
   };
 }

@@ -8,7 +8,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { getDb } from "../db/client";
-import type { ExecutionRow } from "../db/schema";
 import type { AppEnv } from "../platform/context";
 import { handleError } from "../platform/error-handler";
 import { AppError, isAppError } from "../platform/errors";
@@ -17,7 +16,7 @@ import { requestUseContext } from "../proxy/core";
 import { runActivity } from "../workflows/activities";
 import { recordExecutionEvent } from "../workflows/executions/events";
 import { EXECUTION_EVENT_TYPES } from "../workflows/executions/state";
-import { definitionVersion, loadExecution } from "../workflows/executions/store";
+import { definitionVersion } from "../workflows/executions/store";
 import { isActivityError } from "../workflows/interpreter";
 import { workerAuth } from "./auth";
 
@@ -59,13 +58,6 @@ const activityBody = z.strictObject({
   config: z.record(z.string(), z.unknown()),
 });
 
-/** The execution named in the path, if it runs on Temporal; anything else is a 404. */
-async function temporalExecution(c: Context<AppEnv>): Promise<ExecutionRow> {
-  const execution = await loadExecution(getDb(c.env.DB), c.req.param("id") ?? "");
-  if (execution?.engine !== "temporal") throw new AppError("not_found", "Execution not found");
-  return execution;
-}
-
 const authenticate = workerAuth();
 
 export const internalRoutes = new Hono<AppEnv>()
@@ -73,7 +65,7 @@ export const internalRoutes = new Hono<AppEnv>()
   .use("/v1/executions/:id/*", authenticate)
   .use("/v1/*", limitBodySize())
   .get("/v1/executions/:id", async (c) => {
-    const execution = await temporalExecution(c);
+    const execution = c.var.workerExecution;
     const definition = await definitionVersion(getDb(c.env.DB), execution.definitionId, execution.version);
     const inputs = execution.inputs as Record<string, unknown> | null;
     return c.json({
@@ -103,7 +95,7 @@ export const internalRoutes = new Hono<AppEnv>()
     const type = z.enum(INTERNAL_ACTIVITY_TYPES).safeParse(c.req.param("type"));
     if (!type.success) throw new AppError("not_found", "Unknown activity type");
     const body = c.req.valid("json");
-    const execution = await temporalExecution(c);
+    const execution = c.var.workerExecution;
     if (execution.status !== "running") {
       throw new AppError("execution_not_running", `The execution is ${execution.status}`);
     }

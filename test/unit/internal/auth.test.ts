@@ -4,13 +4,15 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../src/db/client";
 import { workerTokenUses } from "../../../src/db/schema";
 import { workerAuth } from "../../../src/internal/auth";
-import { recordTokenUse, tokenUseRetentionUntilMs } from "../../../src/internal/jti-ledger";
+import { recordTokenUseAndLoadExecution, tokenUseRetentionUntilMs } from "../../../src/internal/jti-ledger";
 import type { AppEnv } from "../../../src/platform/context";
 import { handleError } from "../../../src/platform/error-handler";
 import { requestContext } from "../../../src/platform/middleware/request-context";
 import { workerToken } from "../../helpers/worker-token";
 
 // workerAuth on a minimal app with the platform's request context and error handler, real D1 for the jti ledger.
+// No execution exists here: a token that passes every check reaches the execution lookup and gets 404
+// (test/integration/temporal-internal.test.ts covers real executions).
 const app = new Hono<AppEnv>()
   .use(requestContext())
   .use("/internal/v1/executions/:id/*", workerAuth())
@@ -22,10 +24,10 @@ const ping = async (executionId: string, headers: Record<string, string> = {}): 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe("workerAuth", () => {
-  it("lets a valid token for this execution through, once", async () => {
+  it("lets a valid token for this execution through to the execution lookup, once", async () => {
     const token = await workerToken({ executionId: "exe_a" });
     const first = await ping("exe_a", bearer(token));
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(404);
     const replay = await ping("exe_a", bearer(token));
     expect(replay.status).toBe(401);
     expect(replay.headers.get("www-authenticate")).toBe('Bearer realm="internal", error="invalid_token"');
@@ -73,7 +75,7 @@ describe("workerAuth", () => {
     const statuses = await Promise.all(
       Array.from({ length: 5 }, () => ping("exe_c", bearer(token)).then((r) => r.status)),
     );
-    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 404)).toHaveLength(1);
     expect(statuses.filter((status) => status === 401)).toHaveLength(4);
   });
 
@@ -93,10 +95,10 @@ describe("jti ledger", () => {
     const db = getDb(env.DB);
     const now = Date.now();
     const old = { jti: "old-jti", executionId: "e", iat: 0, exp: Math.floor(now / 1000) - 120 };
-    expect(await recordTokenUse(db, old, now - 200_000)).toBe("first_use");
-    expect(await recordTokenUse(db, { ...old, jti: "new-jti", exp: Math.floor(now / 1000) + 60 }, now)).toBe(
-      "first_use",
-    );
+    expect((await recordTokenUseAndLoadExecution(db, old, now - 200_000)).use).toBe("first_use");
+    const fresh = { ...old, jti: "new-jti", exp: Math.floor(now / 1000) + 60 };
+    expect(await recordTokenUseAndLoadExecution(db, fresh, now)).toEqual({ use: "first_use", execution: undefined });
+    expect((await recordTokenUseAndLoadExecution(db, fresh, now)).use).toBe("replayed");
     const rows = await db.select().from(workerTokenUses);
     expect(rows.map((row) => row.jti)).toContain("new-jti");
     expect(rows.map((row) => row.jti)).not.toContain("old-jti");
