@@ -5,7 +5,7 @@ import { bodyFor, createConnection, UPSTREAM_HOST } from "../helpers/connections
 import { call, expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
 import { type Browser, signedInBrowser } from "../helpers/session";
-import { createWorkflow, type ExecutionView } from "../helpers/workflows";
+import { createWorkflow, type ExecutionView, instancesOf } from "../helpers/workflows";
 
 beforeEach(() => {
   interceptOutbound({
@@ -216,12 +216,12 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
       const second = await expectData<ExecutionView>(await execute(), 202);
       expect(second.id).toBe(first.id);
       expect(first).toMatchObject({ status: "queued", engine: "cloudflare", kind: "workflow", version: 1 });
-      const instances = await introspector.get();
-      expect(instances).toHaveLength(1);
+      const instances = await instancesOf(introspector, 1);
       await instances[0]?.waitForStatus("complete");
       const other = await expectData<ExecutionView>(await execute("order-43"), 202);
       expect(other.id).not.toBe(first.id);
-      await (await introspector.get())[1]?.waitForStatus("complete");
+      await (await instancesOf(introspector, 2))[1]?.waitForStatus("complete");
+      expect(await introspector.get()).toHaveLength(2);
     } finally {
       await introspector.dispose();
     }
@@ -240,7 +240,7 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
         await owner.json(`/api/workflows/${workflow.id}/execute`, "POST", { inputs: { name: "x" } }),
         202,
       );
-      await (await introspector.get())[0]?.waitForStatus("complete");
+      await (await instancesOf(introspector, 1))[0]?.waitForStatus("complete");
     } finally {
       await introspector.dispose();
     }
@@ -286,7 +286,7 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
             )
           ).id,
         );
-      for (const instance of await introspector.get()) await instance.waitForStatus("complete");
+      for (const instance of await instancesOf(introspector, 3)) await instance.waitForStatus("complete");
     } finally {
       await introspector.dispose();
     }

@@ -6,7 +6,7 @@ import { bodyFor, createConnection, UPSTREAM_HOST } from "../helpers/connections
 import { expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
 import { signedInBrowser } from "../helpers/session";
-import { createWorkflow, type ExecutionView, executeAndWait } from "../helpers/workflows";
+import { createWorkflow, type ExecutionView, executeAndWait, instancesOf } from "../helpers/workflows";
 
 let upstream: ReturnType<typeof createFakeUpstream>;
 let hooks: Array<{ headers: Headers; body: string }>;
@@ -254,7 +254,7 @@ describe("execution events (SSE)", () => {
       expect(cancel.status).toBe("cancelled");
       const { events } = await readEvents(stream);
       expect(events.map((event) => event.event)).toEqual(["started", "node_started", "cancelled"]);
-      const [instance] = await introspector.get();
+      const [instance] = await instancesOf(introspector, 1);
       await instance?.waitForStatus("terminated");
       await expectError(
         await browser.request(`/api/executions/${queued.id}/cancel`, { method: "POST" }),
@@ -347,7 +347,7 @@ describe("embedded engine: an agent", () => {
         { role: "user", content: "Find x" },
       ],
     });
-    expect((calls[1]?.messages as unknown[])[3]).toMatchObject({ role: "tool", tool_call_id: "call_1" });
+    expect(((calls[1]?.messages ?? []) as unknown[])[3]).toMatchObject({ role: "tool", tool_call_id: "call_1" });
     expect(execution.nodes?.map((node) => [node.node_id, node.status])).toEqual([
       ["step_1_llm", "completed"],
       ["step_1_tool_1", "failed"],

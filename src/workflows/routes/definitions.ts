@@ -17,7 +17,7 @@ import {
   validateWorkflowDefinition,
   workflowConnectionReferences,
 } from "../definitions";
-import { engineForNewExecution, startExecution } from "../engine/engines";
+import { engineForNewExecution, startExecutionOrFail } from "../engine/engines";
 import { pendingNodes } from "../executions/state";
 import {
   findDefinition,
@@ -157,8 +157,9 @@ export function createDefinitionRoutes(kind: DefinitionKind) {
         idempotencyKey: key,
         now: Date.now(),
       });
-      // A repeated key returns the first execution; it is started only if that never happened.
-      if (created || row.status === "queued") await startExecution(c.env, row, c.var.log, !created);
+      // Started after the answer; a repeated key returns the first execution and starts it only if that never happened.
+      if (created || row.status === "queued")
+        c.executionCtx.waitUntil(startExecutionOrFail(c.env, row, c.var.log, !created));
       c.var.log.info(created ? "execution queued" : "execution replayed by idempotency key", {
         execution_id: row.id,
         definition_id: definitionRow.id,
