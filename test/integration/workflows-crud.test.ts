@@ -1,6 +1,6 @@
 import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { bodyFor, createConnection, UPSTREAM_HOST } from "../helpers/connections";
 import { call, expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
@@ -307,5 +307,26 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
     expect(await expectData<unknown[]>(await browser.request("/api/executions?status=failed"))).toEqual([]);
     await expectError(await browser.request("/api/executions?cursor=nope"), 400, "invalid_request");
     await expectError(await browser.request("/api/executions?status=weird"), 400, "invalid_request");
+  });
+});
+
+describe("executions: engine start failure", () => {
+  it("marks the execution failed with engine_unavailable when the engine refuses to start it", async () => {
+    const browser = await signedInBrowser();
+    const workflow = await createWorkflow(browser, simpleWorkflow);
+    vi.spyOn(env.EXECUTION_WORKFLOW, "create").mockRejectedValue(new Error("workflows are down"));
+    const logged: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void logged.push(String(line)));
+    const queued = await expectData<ExecutionView>(
+      await browser.json(`/api/workflows/${workflow.id}/execute`, "POST", { inputs: { name: "x" } }),
+      202,
+    );
+    const failed = await vi.waitFor(async () => {
+      const current = await expectData<ExecutionView>(await browser.request(`/api/executions/${queued.id}`));
+      expect(current.status).toBe("failed");
+      return current;
+    });
+    expect(failed).toMatchObject({ status_reason: "engine_unavailable", error: { code: "engine_unavailable" } });
+    expect(logged.some((line) => line.includes("execution could not be started"))).toBe(true);
   });
 });
