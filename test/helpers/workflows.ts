@@ -1,6 +1,6 @@
 import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import { expectData } from "./http";
 import type { Browser } from "./session";
 
@@ -50,10 +50,24 @@ export async function executeAndWait(
     });
     const queued = await expectData<ExecutionView>(await execute(), 202);
     expect(queued.status).toBe("queued");
-    const [instance] = await introspector.get();
-    await instance?.waitForStatus(until);
+    // The engine is started right after the 202 (waitUntil): wait for the instance to exist.
+    const instance = await vi.waitFor(async () => {
+      const [created] = await introspector.get();
+      if (!created) throw new Error("no Workflow instance yet");
+      return created;
+    });
+    await instance.waitForStatus(until);
     return expectData<ExecutionView>(await browser.request(`/api/executions/${queued.id}`));
   } finally {
     await introspector.dispose();
   }
+}
+
+/** Waits until `count` Workflow instances exist for the introspector and returns them. */
+export async function instancesOf(introspector: Awaited<ReturnType<typeof introspectWorkflow>>, count: number) {
+  return vi.waitFor(async () => {
+    const instances = await introspector.get();
+    if (instances.length < count) throw new Error(`${instances.length} of ${count} Workflow instances`);
+    return instances;
+  });
 }

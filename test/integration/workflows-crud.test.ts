@@ -1,11 +1,11 @@
 import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { bodyFor, createConnection, UPSTREAM_HOST } from "../helpers/connections";
 import { call, expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
 import { type Browser, signedInBrowser } from "../helpers/session";
-import { createWorkflow, type ExecutionView } from "../helpers/workflows";
+import { createWorkflow, type ExecutionView, instancesOf } from "../helpers/workflows";
 
 beforeEach(() => {
   interceptOutbound({
@@ -216,12 +216,12 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
       const second = await expectData<ExecutionView>(await execute(), 202);
       expect(second.id).toBe(first.id);
       expect(first).toMatchObject({ status: "queued", engine: "cloudflare", kind: "workflow", version: 1 });
-      const instances = await introspector.get();
-      expect(instances).toHaveLength(1);
+      const instances = await instancesOf(introspector, 1);
       await instances[0]?.waitForStatus("complete");
       const other = await expectData<ExecutionView>(await execute("order-43"), 202);
       expect(other.id).not.toBe(first.id);
-      await (await introspector.get())[1]?.waitForStatus("complete");
+      await (await instancesOf(introspector, 2))[1]?.waitForStatus("complete");
+      expect(await introspector.get()).toHaveLength(2);
     } finally {
       await introspector.dispose();
     }
@@ -240,7 +240,7 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
         await owner.json(`/api/workflows/${workflow.id}/execute`, "POST", { inputs: { name: "x" } }),
         202,
       );
-      await (await introspector.get())[0]?.waitForStatus("complete");
+      await (await instancesOf(introspector, 1))[0]?.waitForStatus("complete");
     } finally {
       await introspector.dispose();
     }
@@ -286,7 +286,7 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
             )
           ).id,
         );
-      for (const instance of await introspector.get()) await instance.waitForStatus("complete");
+      for (const instance of await instancesOf(introspector, 3)) await instance.waitForStatus("complete");
     } finally {
       await introspector.dispose();
     }
@@ -307,5 +307,26 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
     expect(await expectData<unknown[]>(await browser.request("/api/executions?status=failed"))).toEqual([]);
     await expectError(await browser.request("/api/executions?cursor=nope"), 400, "invalid_request");
     await expectError(await browser.request("/api/executions?status=weird"), 400, "invalid_request");
+  });
+});
+
+describe("executions: engine start failure", () => {
+  it("marks the execution failed with engine_unavailable when the engine refuses to start it", async () => {
+    const browser = await signedInBrowser();
+    const workflow = await createWorkflow(browser, simpleWorkflow);
+    vi.spyOn(env.EXECUTION_WORKFLOW, "create").mockRejectedValue(new Error("workflows are down"));
+    const logged: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void logged.push(String(line)));
+    const queued = await expectData<ExecutionView>(
+      await browser.json(`/api/workflows/${workflow.id}/execute`, "POST", { inputs: { name: "x" } }),
+      202,
+    );
+    const failed = await vi.waitFor(async () => {
+      const current = await expectData<ExecutionView>(await browser.request(`/api/executions/${queued.id}`));
+      expect(current.status).toBe("failed");
+      return current;
+    });
+    expect(failed).toMatchObject({ status_reason: "engine_unavailable", error: { code: "engine_unavailable" } });
+    expect(logged.some((line) => line.includes("execution could not be started"))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { bodyFor, createConnection, UPSTREAM_HOST } from "../helpers/connections
 import { expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
 import { signedInBrowser } from "../helpers/session";
-import { createWorkflow, type ExecutionView, executeAndWait } from "../helpers/workflows";
+import { createWorkflow, type ExecutionView, executeAndWait, instancesOf } from "../helpers/workflows";
 
 let upstream: ReturnType<typeof createFakeUpstream>;
 let hooks: Array<{ headers: Headers; body: string }>;
@@ -254,7 +254,7 @@ describe("execution events (SSE)", () => {
       expect(cancel.status).toBe("cancelled");
       const { events } = await readEvents(stream);
       expect(events.map((event) => event.event)).toEqual(["started", "node_started", "cancelled"]);
-      const [instance] = await introspector.get();
+      const [instance] = await instancesOf(introspector, 1);
       await instance?.waitForStatus("terminated");
       await expectError(
         await browser.request(`/api/executions/${queued.id}/cancel`, { method: "POST" }),
@@ -268,10 +268,14 @@ describe("execution events (SSE)", () => {
 });
 
 describe("embedded engine: an agent", () => {
-  it("runs the model, feeds a tool's error back, and completes with the model's answer", async () => {
+  it("runs the model, runs a workflow tool with the model's arguments, feeds its output back, and completes", async () => {
     const calls: Array<Record<string, unknown>> = [];
     const key = `sk-openai-${crypto.randomUUID()}`;
     interceptOutbound({
+      "hooks.example.test": async (request) => {
+        hooks.push({ headers: request.headers, body: await request.text() });
+        return Response.json({ received: true });
+      },
       "api.openai.com": async (request) => {
         expect(request.headers.get("authorization")).toBe(`Bearer ${key}`);
         const body = (await request.json()) as Record<string, unknown>;
@@ -294,7 +298,7 @@ describe("embedded engine: an agent", () => {
           });
         return Response.json({
           model: "gpt-test-1",
-          choices: [{ message: { role: "assistant", content: "Could not look it up." } }],
+          choices: [{ message: { role: "assistant", content: "Found it." } }],
           usage: { prompt_tokens: 20, completion_tokens: 5 },
         });
       },
@@ -319,7 +323,34 @@ describe("embedded engine: an agent", () => {
       400,
       "invalid_agent",
     );
-    // …a workflow tool is accepted, and answers "not available" until configured.
+    // A workflow tool must be one of the owner's workflows…
+    const problem = await expectError(
+      await browser.json("/api/agents", "POST", {
+        name: "A",
+        provider: "openai",
+        model: "gpt-test",
+        connection_id: conn.id,
+        tools: [{ type: "workflow", name: "lookup", config: { workflowId: "wf-unknown" } }],
+      }),
+      400,
+      "invalid_agent",
+    );
+    expect(problem.error.details).toEqual([
+      { node_id: "lookup", path: "tools[0].config.workflowId", message: 'workflow "wf-unknown" not found' },
+    ]);
+    // …and runs with the model's arguments as inputs, its output going back to the model.
+    const child = await createWorkflow(browser, {
+      name: "Lookup",
+      input_schema: { type: "object", required: ["q"], properties: { q: { type: "string" } } },
+      nodes: [
+        {
+          id: "ask",
+          type: "webhook",
+          config: { url: "https://hooks.example.test/lookup", method: "POST", body: { query: "{{inputs.q}}" } },
+        },
+      ],
+      edges: [],
+    });
     const agent = await expectData<{ id: string }>(
       await browser.json("/api/agents", "POST", {
         name: "A",
@@ -328,7 +359,14 @@ describe("embedded engine: an agent", () => {
         connection_id: conn.id,
         instructions: "Be brief.",
         max_steps: 3,
-        tools: [{ type: "workflow", name: "lookup", description: "Look up", config: { workflowId: "wf-1" } }],
+        tools: [
+          {
+            type: "workflow",
+            name: "lookup",
+            description: "Look up",
+            config: { workflowId: child.id, input_schema: { type: "object", properties: { q: { type: "string" } } } },
+          },
+        ],
       }),
       201,
     );
@@ -338,7 +376,7 @@ describe("embedded engine: an agent", () => {
     expect(execution).toMatchObject({
       kind: "agent",
       status: "completed",
-      output: { text: "Could not look it up.", steps: 2, usage: { input_tokens: 30, output_tokens: 8 } },
+      output: { text: "Found it.", steps: 2, usage: { input_tokens: 30, output_tokens: 8 } },
     });
     expect(calls[0]).toMatchObject({
       model: "gpt-test",
@@ -346,11 +384,19 @@ describe("embedded engine: an agent", () => {
         { role: "system", content: "Be brief." },
         { role: "user", content: "Find x" },
       ],
+      tools: [{ type: "function", function: { name: "lookup", description: "Look up" } }],
     });
-    expect((calls[1]?.messages as unknown[])[3]).toMatchObject({ role: "tool", tool_call_id: "call_1" });
+    expect(JSON.parse(hooks[0]?.body ?? "{}")).toEqual({ query: "x" });
+    const toolMessage = (
+      (calls[1]?.messages ?? []) as Array<{ role: string; tool_call_id?: string; content: string }>
+    )[3];
+    expect(toolMessage).toMatchObject({ role: "tool", tool_call_id: "call_1" });
+    expect(JSON.parse(toolMessage?.content ?? "{}")).toMatchObject({
+      nodes: { ask: { status: 200, body: { received: true } } },
+    });
     expect(execution.nodes?.map((node) => [node.node_id, node.status])).toEqual([
       ["step_1_llm", "completed"],
-      ["step_1_tool_1", "failed"],
+      ["step_1_tool_1", "completed"],
       ["step_2_llm", "completed"],
     ]);
     expect(JSON.stringify(execution)).not.toContain(key);

@@ -5,6 +5,7 @@ import { runIntegrationActivity } from "./integration-activity";
 import { runLlmActivity } from "./llm-activity";
 import type { ActivityExecution } from "./shared";
 import { runWebhookActivity } from "./webhook";
+import { runWorkflowTool } from "./workflow-tool";
 
 export type { ActivityExecution } from "./shared";
 
@@ -35,7 +36,7 @@ export const ACTIVITIES: Record<ActivityType, Activity> = {
   integration: runIntegrationActivity,
   mcp_tool: notAvailable("The mcp_tool node (MCP client)"),
   paragon_action: notAvailable("The paragon_action node (Paragon)"),
-  workflow: notAvailable("Running a workflow as an agent tool"),
+  workflow: (context, execution, config) => runWorkflowTool(context, execution, config, runActivity),
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { ExecutionEngine, ExecutionRow } from "../../db/schema";
 import { describeError, type Logger } from "../../platform/logger";
+import { recordExecutionEvent } from "../executions/events";
 import { temporalEngine } from "../temporal/engine";
 
 /**
@@ -79,4 +80,28 @@ export async function cancelExecution(
   const engine = engines[execution.engine];
   if (!engine) throw new Error(`No engine "${execution.engine}" is registered`);
   return engine.cancel(env, execution, log);
+}
+
+/**
+ * Starts an execution after the 202 has been sent (`waitUntil`), so the caller never waits for the engine.
+ * An engine that cannot take the execution fails it with `engine_unavailable` instead of leaving it queued.
+ */
+export async function startExecutionOrFail(
+  env: Env,
+  execution: ExecutionRow,
+  log: Logger,
+  replay = false,
+): Promise<void> {
+  try {
+    await startExecution(env, execution, log, replay);
+  } catch (error) {
+    log.error("execution could not be started", { execution_id: execution.id, error: describeError(error) });
+    await recordExecutionEvent(env, execution.id, {
+      id: "failed",
+      type: "failed",
+      reason: "engine_unavailable",
+      error: { code: "engine_unavailable", message: "The workflow engine could not start this execution" },
+      at: Date.now(),
+    }).catch((recordError) => log.error("could not record the failed start", { error: describeError(recordError) }));
+  }
 }

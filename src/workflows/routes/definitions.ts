@@ -1,4 +1,3 @@
-import { Validator } from "@cfworker/json-schema";
 import { Hono } from "hono";
 import { z } from "zod";
 import { currentSession, requireSession } from "../../auth/session-auth";
@@ -17,7 +16,8 @@ import {
   validateWorkflowDefinition,
   workflowConnectionReferences,
 } from "../definitions";
-import { engineForNewExecution, startExecution } from "../engine/engines";
+import { engineForNewExecution, startExecutionOrFail } from "../engine/engines";
+import { inputProblems } from "../executions/inputs";
 import { pendingNodes } from "../executions/state";
 import {
   findDefinition,
@@ -59,23 +59,26 @@ async function validatedDefinition(kind: DefinitionKind, body: unknown, userId: 
   if (!result.ok) throw new AppError("invalid_agent", "The agent is invalid", { details: result.details });
   const references = agentConnectionReferences(result.value);
   const details = checkConnectionReferences(references, await lookUpConnections(userId, db, references));
+  // A workflow tool must name one of the owner's workflows (someone else's reads as missing).
+  for (const [index, tool] of result.value.tools.entries()) {
+    if (tool.type !== "workflow") continue;
+    const found = await findDefinition(db, userId, "workflow", tool.config.workflowId).catch(() => null);
+    if (!found)
+      details.push({
+        node_id: tool.name,
+        path: `tools[${index}].config.workflowId`,
+        message: `workflow "${tool.config.workflowId}" not found`,
+      });
+  }
   if (details.length > 0) throw new AppError("invalid_agent", "The agent is invalid", { details });
   return result.value as unknown as Record<string, unknown>;
 }
 
-/** Inputs checked against the workflow's `input_schema` (JSON Schema 2020-12, `@cfworker/json-schema`). */
+/** Inputs checked against the workflow's `input_schema` before anything is queued. */
 function checkInputs(definition: Record<string, unknown>, inputs: unknown): void {
-  const schema = definition.input_schema;
-  if (typeof schema !== "object" || schema === null) return;
-  const result = new Validator(schema as Record<string, unknown>, "2020-12", false).validate(inputs);
-  if (result.valid) return;
-  throw new AppError("invalid_inputs", "The inputs do not match the workflow's input_schema", {
-    details: result.errors.map((error) => ({
-      path: error.instanceLocation,
-      keyword: error.keyword,
-      message: error.error,
-    })),
-  });
+  const details = inputProblems(definition, inputs);
+  if (details.length > 0)
+    throw new AppError("invalid_inputs", "The inputs do not match the workflow's input_schema", { details });
 }
 
 const executeBodies = {
@@ -157,8 +160,9 @@ export function createDefinitionRoutes(kind: DefinitionKind) {
         idempotencyKey: key,
         now: Date.now(),
       });
-      // A repeated key returns the first execution; it is started only if that never happened.
-      if (created || row.status === "queued") await startExecution(c.env, row, c.var.log, !created);
+      // Started after the answer; a repeated key returns the first execution and starts it only if that never happened.
+      if (created || row.status === "queued")
+        c.executionCtx.waitUntil(startExecutionOrFail(c.env, row, c.var.log, !created));
       c.var.log.info(created ? "execution queued" : "execution replayed by idempotency key", {
         execution_id: row.id,
         definition_id: definitionRow.id,

@@ -40,7 +40,9 @@ export const temporalExecutionHooks: TemporalExecutionHooks = {
 export const temporalStartJob = createTemporalStartJob(temporalExecutionHooks);
 
 export const temporalEngine = {
-  async start(env: Env, execution: ExecutionRow, log: Logger): Promise<void> {
+  /** `replay` (a repeated Idempotency-Key): enqueue again only while still queued; the job and Temporal dedupe. */
+  async start(env: Env, execution: ExecutionRow, log: Logger, replay = false): Promise<void> {
+    if (replay && execution.status !== "queued") return;
     const jobId = await enqueueTemporalStart(env.JOBS, temporalStartJob, {
       executionId: execution.id,
       kind: execution.kind,
