@@ -107,7 +107,7 @@ export function validateClientMetadataDocument(clientIdUrl: string, body: unknow
       message: `token_endpoint_auth_method "${method.slice(0, 40)}" is not supported for metadata documents; use "none"`,
     };
   }
-  if (doc.response_types && doc.response_types.some((type) => type !== "code")) {
+  if (doc.response_types?.some((type) => type !== "code")) {
     return { ok: false, message: 'response_types must be ["code"]' };
   }
   const grantTypes = doc.grant_types ?? ["authorization_code"];
