@@ -50,14 +50,14 @@ export const ConsentPage: FC<ConsentPageProps> = (props) => (
       </div>
     </div>
     {props.warnings.map((warning) => (
-      <p class="warn" role="note">
+      <p class="warn" role="note" key={warning}>
         {CLIENT_WARNING_TEXT[warning]}
       </p>
     ))}
     <h2>It will be able to</h2>
     <ul class="scopes">
       {props.scopes.map((scope) => (
-        <li>
+        <li key={scope}>
           <div>
             {SCOPES[scope].description}
             <br />
@@ -71,7 +71,7 @@ export const ConsentPage: FC<ConsentPageProps> = (props) => (
     </p>
     <form method="post" action="/oauth/authorize">
       {Object.entries(props.fields).map(([name, value]) => (
-        <input type="hidden" name={name} value={value} />
+        <input type="hidden" name={name} value={value} key={name} />
       ))}
       <input type="hidden" name="csrf_token" value={props.csrfToken} />
       <div class="actions">

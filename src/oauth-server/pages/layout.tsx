@@ -56,6 +56,7 @@ export const PageLayout: FC<PropsWithChildren<{ title: string; className?: strin
       <meta name="robots" content="noindex" />
       <meta name="referrer" content="no-referrer" />
       <title>{title}</title>
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant stylesheet, no user data */}
       <style dangerouslySetInnerHTML={{ __html: STYLE }} />
     </head>
     <body>
