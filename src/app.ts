@@ -7,6 +7,7 @@ import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
+import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -48,6 +49,10 @@ export function createApp() {
     .route("/api", healthRoutes)
     .route("/api/auth", authRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
+    // OAuth authorization server (SPEC §8): mounted before /api/admin and /api/oauth/:provider so these win.
+    .route("/api/admin/oauth/clients", adminClientRoutes)
+    .route("/api/oauth/grants", grantRoutes)
+    .route("/", oauthServerRoutes)
     .route("/api/admin", adminRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)

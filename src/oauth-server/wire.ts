@@ -1,6 +1,8 @@
+import type { OAuthErrorCode } from "../platform/oauth-error";
+
 /**
- * The OAuth wire formats for errors and challenges (RFC 6749 §5.2, RFC 6750 §3, RFC 9728 §5.1,
- * RFC 7591 §3.2.2, RFC 8707 §2). Pure builders; routes attach them to responses.
+ * The OAuth wire formats for challenges and authorization responses (RFC 6749 §4.1.2, RFC 6750 §3,
+ * RFC 9728 §5.1, RFC 9207). Error bodies are `OAuthError` (src/platform/oauth-error.ts). Pure builders.
  */
 
 /** RFC 6749 §5.1 / RFC 6749 §5.2: token responses and errors must not be cached. */
@@ -9,44 +11,8 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = {
   pragma: "no-cache",
 };
 
-/** Error codes we emit on OAuth endpoints (RFC 6749 §4.1.2.1, §5.2; RFC 8707 §2; RFC 7591 §3.2.2; RFC 6750 §3.1). */
-export type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "unsupported_response_type"
-  | "invalid_scope"
-  | "access_denied"
-  | "server_error"
-  | "temporarily_unavailable"
-  | "invalid_target"
-  | "invalid_redirect_uri"
-  | "invalid_client_metadata"
-  | "invalid_token"
-  | "insufficient_scope";
-
-/** HTTP status of a token-endpoint error (RFC 6749 §5.2: 400, except invalid_client → 401). */
-export function tokenErrorStatus(code: OAuthErrorCode): 400 | 401 | 429 | 500 | 503 {
-  if (code === "invalid_client") return 401;
-  if (code === "server_error") return 500;
-  if (code === "temporarily_unavailable") return 503;
-  return 400;
-}
-
-/**
- * The RFC 6749 §5.2 JSON error body. `error_description` is ASCII without `"` or `\`
- * (RFC 6749 §5.2 restricts it to %x20-21 / %x23-5B / %x5D-7E); anything else is replaced.
- */
-export function oauthErrorBody(
-  error: OAuthErrorCode,
-  description?: string,
-): { error: OAuthErrorCode; error_description?: string } {
-  return description === undefined ? { error } : { error, error_description: sanitizeDescription(description) };
-}
-
-function sanitizeDescription(text: string): string {
+/** RFC 6749 §5.2 restricts `error_description` to %x20-21 / %x23-5B / %x5D-7E; anything else is replaced. */
+export function sanitizeDescription(text: string): string {
   return text.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, "'").slice(0, 500);
 }
 

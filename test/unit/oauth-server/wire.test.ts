@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  authorizationResponseUrl,
-  bearerChallenge,
-  oauthErrorBody,
-  tokenErrorStatus,
-} from "../../../src/oauth-server/wire";
+import { authorizationResponseUrl, bearerChallenge, sanitizeDescription } from "../../../src/oauth-server/wire";
 
 const RM = "https://app.example.com/.well-known/oauth-protected-resource/mcp";
 
@@ -35,25 +30,9 @@ describe("bearerChallenge (RFC 6750 §3; RFC 9728 §5.1)", () => {
   });
 });
 
-describe("oauthErrorBody and tokenErrorStatus (RFC 6749 §5.2)", () => {
-  it.each([
-    ["invalid_request", 400],
-    ["invalid_grant", 400],
-    ["invalid_target", 400],
-    ["unsupported_grant_type", 400],
-    ["invalid_client", 401],
-    ["server_error", 500],
-  ] as const)("%s answers %i", (code, status) => {
-    expect(tokenErrorStatus(code)).toBe(status);
-  });
+describe("sanitizeDescription (RFC 6749 §5.2)", () => {
   it("restricts error_description to the RFC 6749 §5.2 character set", () => {
-    expect(oauthErrorBody("invalid_grant", 'café "x"\n')).toEqual({
-      error: "invalid_grant",
-      error_description: "caf' 'x''",
-    });
-  });
-  it("omits error_description when none is given", () => {
-    expect(oauthErrorBody("invalid_grant")).toEqual({ error: "invalid_grant" });
+    expect(sanitizeDescription('café "x"\n')).toBe("caf' 'x''");
   });
 });
 
