@@ -6,6 +6,8 @@ import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhoo
 import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
+import { createMcpRoutes } from "./mcp/routes";
+import { NO_WORKFLOWS_INSTALLED } from "./mcp/workflow-tools-port";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
 import type { AppEnv } from "./platform/context";
@@ -53,6 +55,8 @@ export function createApp() {
     .route("/api/admin/oauth/clients", adminClientRoutes)
     .route("/api/oauth/grants", grantRoutes)
     .route("/", oauthServerRoutes)
+    // The remote MCP server; the workflows feature replaces NO_WORKFLOWS_INSTALLED with its port.
+    .route("/", createMcpRoutes({ workflows: NO_WORKFLOWS_INSTALLED }))
     .route("/api/admin", adminRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)

@@ -99,7 +99,8 @@ export type RefreshDecision = { ok: true; grant: GrantRow } | ({ ok: false } & T
  * on every use, so a token that was already rotated and is presented again means two parties hold
  * it — the legitimate client and a thief, and we cannot tell which is which: the whole grant is
  * revoked (every refresh and access token issued under it). `claimed` says whether this request won
- * the atomic rotation claim; losing it to a concurrent request is reuse, too.
+ * the atomic rotation claim (attempted only when the other checks pass); losing it to a concurrent
+ * request is reuse, too. A wrong resource or an expired token is refused without revoking anything.
  */
 export function judgeRefresh(input: {
   token: RefreshTokenRow | null;
@@ -114,7 +115,7 @@ export function judgeRefresh(input: {
   if (grant.revokedAt !== null) return { ok: false, error: "invalid_grant", reason: "grant_revoked" };
   // RFC 6749 §6: the refresh token is bound to the client it was issued to.
   if (grant.clientId !== input.clientId) return { ok: false, error: "invalid_grant", reason: "client_mismatch" };
-  if (token.rotatedAt !== null || !input.claimed) {
+  if (token.rotatedAt !== null) {
     return { ok: false, error: "invalid_grant", reason: "refresh_token_reused", revokeGrantId: grant.id };
   }
   if (input.nowSeconds >= token.expiresAt)
@@ -122,5 +123,8 @@ export function judgeRefresh(input: {
   if (input.resource !== null && input.resource !== grant.resource) {
     return { ok: false, error: "invalid_target", reason: "resource_mismatch" };
   }
+  // Every check passed but another request rotated the token first: that is a reuse too.
+  if (!input.claimed)
+    return { ok: false, error: "invalid_grant", reason: "refresh_token_reused", revokeGrantId: grant.id };
   return { ok: true, grant };
 }

@@ -92,14 +92,17 @@ describe("MCP authorization 2025-11-25", () => {
       ],
       ["a document without redirect_uris (CIMD §4.1)", { client_id: CIMD_ID, client_name: "x" }],
       ["a redirect URI not in the document", { ...cimdDocument, redirect_uris: ["http://127.0.0.1:1/elsewhere"] }],
-    ])("CIMD §4: %s is an error page", async (_rule, document) => {
+    ])("CIMD §4: %s is an error page", async (_rule, template) => {
+      // A distinct URL per case: a valid document would stay cached by its HTTP headers.
+      const clientId = `https://client.example.com/oauth/${crypto.randomUUID()}.json`;
+      const document = { ...template, client_id: template.client_id === CIMD_ID ? clientId : template.client_id };
       interceptOutbound({ "client.example.com": () => Response.json(document) });
       const browser = await signedIn();
       const { challenge } = await pkcePair();
       const response = await browser.request(
         authorizePath({
           response_type: "code",
-          client_id: CIMD_ID,
+          client_id: clientId,
           redirect_uri: CIMD_REDIRECT,
           code_challenge: challenge,
           code_challenge_method: "S256",
@@ -127,15 +130,17 @@ describe("MCP authorization 2025-11-25", () => {
     });
 
     it("CIMD §6: a document over the size limit is refused", async () => {
+      const clientId = `https://client.example.com/oauth/${crypto.randomUUID()}.json`;
       interceptOutbound({
-        "client.example.com": () => Response.json({ ...cimdDocument, padding: "x".repeat(70_000) }),
+        "client.example.com": () =>
+          Response.json({ ...cimdDocument, client_id: clientId, padding: "x".repeat(70_000) }),
       });
       const browser = await signedIn();
       const { challenge } = await pkcePair();
       const response = await browser.request(
         authorizePath({
           response_type: "code",
-          client_id: CIMD_ID,
+          client_id: clientId,
           redirect_uri: CIMD_REDIRECT,
           code_challenge: challenge,
           code_challenge_method: "S256",
