@@ -14,9 +14,7 @@ export interface ExtraTool {
   /** JSON Schema (draft 2020-12) of the arguments, as the upstream advertised it. */
   inputSchema: Record<string, unknown>;
   requiredScopes: readonly Scope[];
-  call(
-    args: Record<string, unknown>,
-  ): Promise<{
+  call(args: Record<string, unknown>): Promise<{
     content: Array<{ type: "text"; text: string }>;
     isError?: boolean;
     structuredContent?: Record<string, unknown>;

@@ -14,7 +14,7 @@ import { AuthorizationErrorPage } from "./pages/error";
 import { pageCsp } from "./pages/layout";
 import { checkPkceAuthorizationRequest } from "./pkce";
 import { matchRedirectUri, redirectHostForDisplay } from "./redirect-uri";
-import { formatScopes, hasScopes, parseScopeParameter, type Scope, scopesToGrant } from "./scopes";
+import { formatScopes, hasScopes, OFFLINE_ACCESS, parseScopeParameter, type Scope, scopesToGrant } from "./scopes";
 import { findConsentScope, insertAuthorizationCode, rememberConsent } from "./store";
 import { AUTHORIZATION_CODE_TTL_SECONDS } from "./token-decisions";
 import { authorizationResponseUrl } from "./wire";
@@ -85,7 +85,9 @@ async function validateAuthorizationRequest(ctx: OAuthServerContext, params: Par
   if (!pkce.ok) return back("invalid_request", "PKCE with code_challenge_method=S256 is required");
   const scope = parseScopeParameter(params.get("scope"));
   if (!scope.ok) return back("invalid_scope", `Unknown scope: ${scope.unknown.join(" ")}`);
-  if (resolved.client.scope && !hasScopes(resolved.client.scope.split(" "), scope.scopes)) {
+  // A registered `scope` limits resource scopes; offline_access follows the registered grant types.
+  const resourceScopes = scope.scopes.filter((s) => s !== OFFLINE_ACCESS);
+  if (resolved.client.scope && !hasScopes(resolved.client.scope.split(" "), resourceScopes)) {
     return back("invalid_scope", "The app asked for a scope it did not register");
   }
   // RFC 8707 §2: the resource is an absolute URI; this server protects exactly one.

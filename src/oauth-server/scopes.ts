@@ -60,13 +60,16 @@ export function formatScopes(scopes: Iterable<string>): string {
 
 /**
  * The scopes to grant for an authorization request (RFC 6749 §3.3: the server may fully or partially
- * ignore the requested scope). Without a `scope` parameter the client gets every resource scope,
- * plus `offline_access` when it registered the refresh_token grant — the behaviour MCP clients that
- * omit `scope` expect. A requested `offline_access` is kept only for clients allowed to refresh.
+ * ignore the requested scope). Without a `scope` parameter the client gets every resource scope.
+ * `offline_access` follows the client's registration rather than the request: a client registered for
+ * the refresh_token grant (RFC 7591 §2 `grant_types`) gets it — MCP clients request the resource's
+ * `scopes_supported`, which never lists it, yet expect refresh tokens — and the consent page shows it;
+ * a client not registered for refreshing never gets it.
  */
 export function scopesToGrant(requested: Scope[], options: { mayRefresh: boolean }): Scope[] {
-  const base = requested.length > 0 ? requested : [...RESOURCE_SCOPES, OFFLINE_ACCESS];
-  return normalizeScopes(base.filter((scope) => scope !== OFFLINE_ACCESS || options.mayRefresh));
+  const base = requested.length > 0 ? requested : RESOURCE_SCOPES;
+  const withoutOffline = base.filter((scope) => scope !== OFFLINE_ACCESS);
+  return normalizeScopes(options.mayRefresh ? [...withoutOffline, OFFLINE_ACCESS] : withoutOffline);
 }
 
 /** True when `granted` contains every scope in `required`. */

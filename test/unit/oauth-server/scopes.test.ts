@@ -42,8 +42,11 @@ describe("scopesToGrant (RFC 6749 §3.3: the server may ignore part of the reque
   it("drops offline_access for a client not registered for the refresh_token grant (RFC 7591 §2 grant_types)", () => {
     expect(scopesToGrant(["workflows:read", "offline_access"], { mayRefresh: false })).toEqual(["workflows:read"]);
   });
-  it("keeps exactly the requested scopes otherwise", () => {
-    expect(scopesToGrant(["agents:execute"], { mayRefresh: true })).toEqual(["agents:execute"]);
+  it("adds offline_access for a refresh-capable client even when not requested (MCP clients ask for resource scopes only)", () => {
+    expect(scopesToGrant(["agents:execute"], { mayRefresh: true })).toEqual(["agents:execute", "offline_access"]);
+  });
+  it("keeps exactly the requested scopes for a client that may not refresh", () => {
+    expect(scopesToGrant(["agents:execute"], { mayRefresh: false })).toEqual(["agents:execute"]);
   });
 });
 
