@@ -147,4 +147,107 @@ export const scenarios = [
       };
     },
   },
+  // ── Workflows (src/workflows): enqueue cost and end-to-end time on the embedded engine ──
+  {
+    name: "POST /api/workflows/:id/execute (enqueue)",
+    method: "POST",
+    path: "/api/workflows/:id/execute",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      // One webhook node whose own condition is false: each run is skipped at once, so the measurement is the
+      // enqueue (validation, one D1 insert, one Workflow instance) and not background node traffic.
+      const id = await createWorkflowForBench(context, cookie, {
+        name: "Bench enqueue",
+        nodes: [
+          {
+            id: "noop",
+            type: "webhook",
+            config: { url: "https://example.com/hook", method: "POST", condition: "false" },
+          },
+        ],
+        edges: [],
+      });
+      return {
+        path: `/api/workflows/${id}/execute`,
+        headers: { cookie, origin: new URL(context.appUrl).origin, "content-type": "application/json" },
+        body: { inputs: {} },
+      };
+    },
+  },
+  {
+    name: "3-node http workflow, end to end (embedded engine; load = GET /api/executions/:id)",
+    method: "GET",
+    path: "/api/executions/:id",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: upstreamUrl } = await localUpstream();
+      const [connectionId] = await createConnections(context, cookie, [
+        {
+          name: "Bench workflow upstream",
+          provider: "custom_api",
+          connection_method: "api_key",
+          base_url: upstreamUrl,
+          data: { api_key: "bench-wf-key" },
+          retries: 0,
+        },
+      ]);
+      const node = (id, path) => ({ id, type: "http", config: { connectionId, path, method: "GET" } });
+      const workflowId = await createWorkflowForBench(context, cookie, {
+        name: "Bench three nodes",
+        nodes: [
+          node("one", "/v1/items"),
+          node("two", "/v1/items/{{nodes.one.output.body.data[0].id}}"),
+          node("three", "/v1/items"),
+        ],
+        edges: [
+          { source: "one", target: "two" },
+          { source: "two", target: "three" },
+        ],
+      });
+      const first = await runWorkflowForBench(context, cookie, workflowId);
+      return {
+        path: `/api/executions/${first.executionId}`,
+        headers: { cookie },
+        async report() {
+          // Sequential runs, each timed from the execute request to the `completed` event on its stream.
+          const timings = [];
+          for (let i = 0; i < 30; i++) timings.push((await runWorkflowForBench(context, cookie, workflowId)).ms);
+          timings.sort((a, b) => a - b);
+          const at = (q) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))];
+          return {
+            e2e_p50_ms: at(0.5),
+            e2e_p99_ms: at(0.99),
+            note: `end to end over 30 runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+          };
+        },
+      };
+    },
+  },
 ];
+
+async function createWorkflowForBench({ url, appUrl }, cookie, definition) {
+  const response = await fetch(new URL("/api/workflows", url), {
+    method: "POST",
+    headers: { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" },
+    body: JSON.stringify(definition),
+  });
+  if (response.status !== 201)
+    throw new Error(`bench: creating a workflow failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).data.id;
+}
+
+/** Executes a workflow and reads its event stream until the terminal event; returns the id and the elapsed ms. */
+async function runWorkflowForBench({ url, appUrl }, cookie, workflowId) {
+  const started = performance.now();
+  const response = await fetch(new URL(`/api/workflows/${workflowId}/execute`, url), {
+    method: "POST",
+    headers: { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" },
+    body: JSON.stringify({ inputs: {} }),
+  });
+  if (response.status !== 202) throw new Error(`bench: execute failed: ${response.status} ${await response.text()}`);
+  const executionId = (await response.json()).data.id;
+  const events = await fetch(new URL(`/api/executions/${executionId}/events`, url), { headers: { cookie } });
+  const text = await events.text(); // the stream ends after the terminal event
+  if (!/event: completed/.test(text)) throw new Error(`bench: workflow did not complete: ${text.slice(-500)}`);
+  return { executionId, ms: Math.round(performance.now() - started) };
+}

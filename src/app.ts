@@ -7,7 +7,7 @@ import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
 import { createMcpRoutes } from "./mcp/routes";
-import { NO_WORKFLOWS_INSTALLED } from "./mcp/workflow-tools-port";
+import { createWorkflowsPort } from "./mcp/workflows-port";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
 import type { AppEnv } from "./platform/context";
@@ -21,6 +21,7 @@ import { securityHeaders } from "./platform/middleware/security-headers";
 import { CREDENTIAL_PROVIDERS } from "./proxy/credentials";
 import { PROXY_PATH_PATTERN, proxyRoutes } from "./proxy/routes";
 import { outboundWebhookRoutes } from "./proxy/webhook-routes";
+import { agentRoutes, executionRoutes, workflowRoutes } from "./workflows/routes";
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
@@ -55,14 +56,23 @@ export function createApp() {
     .route("/api/admin/oauth/clients", adminClientRoutes)
     .route("/api/oauth/grants", grantRoutes)
     .route("/", oauthServerRoutes)
-    // The remote MCP server; the workflows feature replaces NO_WORKFLOWS_INSTALLED with its port.
-    .route("/", createMcpRoutes({ workflows: NO_WORKFLOWS_INSTALLED }))
+    // The remote MCP server (SPEC §8): its tools run the user's workflows through the workflows feature.
+    .route(
+      "/",
+      createMcpRoutes({
+        workflows: (c) =>
+          createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+      }),
+    )
     .route("/api/admin", adminRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
-    .route("/api/webhooks", outboundWebhookRoutes);
+    .route("/api/webhooks", outboundWebhookRoutes)
+    .route("/api/workflows", workflowRoutes)
+    .route("/api/agents", agentRoutes)
+    .route("/api/executions", executionRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

@@ -5,6 +5,8 @@ import { getConfig } from "./platform/config";
 import { createLogger } from "./platform/logger";
 
 export { ConnectionRefresher } from "./oauth-client/refresher";
+export { ExecutionWorkflow } from "./workflows/engine/workflow";
+export { ExecutionEvents } from "./workflows/executions/events-object";
 
 const app = createApp();
 

@@ -18,13 +18,15 @@ import type { WorkflowToolsPort } from "./workflow-tools-port";
  * upstream: tools act as the user through our own stores and the edge's own credentials.
  */
 export interface McpRoutesOptions {
-  workflows: WorkflowToolsPort;
+  /** The workflows the tools act on, for one request. */
+  workflows: (c: Context<AppEnv>) => WorkflowToolsPort;
   extraTools?: ExtraToolsProvider;
 }
 
 /** What a request hands to the per-request server factory, through `authInfo.extra`. */
 interface RequestToolContext {
   principal: AccessPrincipal;
+  workflows: WorkflowToolsPort;
   extraTools: readonly ExtraTool[];
   onToolCall: (record: ToolCallRecord) => void;
 }
@@ -58,7 +60,7 @@ export function createMcpRoutes(options: McpRoutesOptions) {
       if (!tools) throw new Error("unauthenticated MCP request reached the server factory");
       return buildMcpServer({
         principal: tools.principal,
-        workflows: options.workflows,
+        workflows: tools.workflows,
         extraTools: tools.extraTools,
         onToolCall: tools.onToolCall,
       });
@@ -103,6 +105,7 @@ export function createMcpRoutes(options: McpRoutesOptions) {
     }
     const toolContext: RequestToolContext = {
       principal,
+      workflows: options.workflows(c),
       extraTools,
       onToolCall: (record) =>
         recordAudit(c, {

@@ -1,7 +1,7 @@
 /**
  * What the MCP tools need from the workflows and executions features (SPEC §7), as a small
- * interface: the tools are written against it, and the workflows feature provides the implementation
- * (`src/app.ts` passes it to `createMcpRoutes`). Every method is scoped to one user: another user's
+ * interface: the tools are written against it (and unit-tested with a fake), and `workflows-port.ts`
+ * implements it over src/workflows (`src/app.ts` passes it to `createMcpRoutes`). Every method is scoped to one user: another user's
  * workflow, agent or execution is `null` / absent, exactly like the REST API's 404.
  */
 export interface WorkflowSummary {
@@ -49,18 +49,3 @@ export interface WorkflowToolsPort {
 }
 
 export const TERMINAL_STATUSES: ReadonlySet<ExecutionStatus> = new Set(["completed", "failed", "cancelled"]);
-
-/**
- * The catalog of a deployment that has no workflows feature installed: it has no workflows and no
- * agents, so lists are empty and every id is unknown — the truthful answers, not placeholders.
- */
-export const NO_WORKFLOWS_INSTALLED: WorkflowToolsPort = {
-  listWorkflows: async () => [],
-  getWorkflow: async () => null,
-  startWorkflowExecution: async () => {
-    throw new Error("no workflows are installed on this server");
-  },
-  getExecution: async () => null,
-  listAgents: async () => [],
-  startAgentExecution: async () => null,
-};

@@ -40,6 +40,11 @@ export const ERROR_TABLE = {
   provider_not_configured: { status: 503, level: "warn" },
   connection_refresh_backoff: { status: 503, level: "warn" },
   upstream_timeout: { status: 504, level: "warn" },
+  // Workflows, agents and executions (SPEC §7)
+  invalid_workflow: { status: 400, level: "info" },
+  invalid_agent: { status: 400, level: "info" },
+  invalid_inputs: { status: 400, level: "info" },
+  execution_finished: { status: 409, level: "info" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -185,6 +185,7 @@ export function mcpModern(
       accept: "application/json, text/event-stream",
       "mcp-protocol-version": "2026-07-28",
       "mcp-method": method,
+      ...(typeof params.name === "string" ? { "mcp-name": params.name } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: JSON.stringify({
