@@ -24,7 +24,7 @@ export interface McpRoutesOptions {
 }
 
 /** What a request hands to the per-request server factory, through `authInfo.extra`. */
-interface RequestToolContext {
+export interface RequestToolContext {
   principal: AccessPrincipal;
   workflows: WorkflowToolsPort;
   extraTools: readonly ExtraTool[];
@@ -51,9 +51,12 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
   return copy;
 }
 
-export function createMcpRoutes(options: McpRoutesOptions) {
-  const extraToolsFor = options.extraTools ?? NO_EXTRA_TOOLS;
-  // One handler per isolate; the factory builds a fresh McpServer for each request from its authInfo.
+/**
+ * The MCP handler, one per isolate: the factory builds a fresh McpServer for each request from the
+ * {@link RequestToolContext} the caller passes as `authInfo.extra.tools` (never from request headers).
+ * Exported for the benchmark's peer, which serves the same server behind workers-oauth-provider.
+ */
+export function createToolServerHandler() {
   const handler = createMcpHandler(
     (ctx) => {
       const tools = ctx.authInfo?.extra?.tools as RequestToolContext | undefined;
@@ -67,6 +70,22 @@ export function createMcpRoutes(options: McpRoutesOptions) {
     },
     { route: MCP_PATH, corsOptions: false, allowedOriginHostnames: "*" },
   );
+  return (request: Request, tools: RequestToolContext, parsedBody?: unknown) =>
+    handler.fetch(request, {
+      ...(parsedBody === undefined ? {} : { parsedBody }),
+      authInfo: {
+        token: tools.principal.token,
+        clientId: tools.principal.clientId,
+        scopes: [...tools.principal.scopes],
+        expiresAt: tools.principal.expiresAt,
+        extra: { tools },
+      },
+    });
+}
+
+export function createMcpRoutes(options: McpRoutesOptions) {
+  const extraToolsFor = options.extraTools ?? NO_EXTRA_TOOLS;
+  const serveTools = createToolServerHandler();
 
   async function serve(c: Context<AppEnv>) {
     const origin = c.req.header("origin");
@@ -118,16 +137,7 @@ export function createMcpRoutes(options: McpRoutesOptions) {
           metadata: { client_id: principal.clientId, grant_id: principal.grantId, duration_ms: record.durationMs },
         }),
     };
-    const response = await handler.fetch(request, {
-      ...(parsedBody === undefined ? {} : { parsedBody }),
-      authInfo: {
-        token: principal.token,
-        clientId: principal.clientId,
-        scopes: [...principal.scopes],
-        expiresAt: principal.expiresAt,
-        extra: { tools: toolContext },
-      },
-    });
+    const response = await serveTools(request, toolContext, parsedBody);
     return origin ? withHeaders(response, cors) : response;
   }
 
