@@ -176,3 +176,25 @@ describe("remembered consent (SPEC §8)", () => {
     expect(new URL(again.headers.get("location") as string).searchParams.get("code")).toBeTruthy();
   });
 });
+
+describe("rate limits (SPEC §11: client registration and the token endpoint)", () => {
+  it("answers 429 with Retry-After once an IP exceeds the registration limit (RATE_LIMIT_CLIENT_REGISTRATION)", async () => {
+    const register = () =>
+      wire("/oauth/register", {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.0.77" },
+        body: JSON.stringify({
+          client_name: "x",
+          redirect_uris: ["https://app.example.com/cb"],
+          token_endpoint_auth_method: "none",
+        }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await register()).status);
+    expect(statuses).toEqual(Array(10).fill(201));
+    const limited = await register();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(await limited.json()).toMatchObject({ error: "invalid_request" });
+  });
+});
