@@ -7,7 +7,10 @@ import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
 import { internalRoutes } from "./internal/routes";
+import { createMcpRoutes } from "./mcp/routes";
+import { createWorkflowsPort } from "./mcp/workflows-port";
 import { oauthClientRoutes } from "./oauth-client/routes";
+import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -50,6 +53,18 @@ export function createApp() {
     .route("/api", healthRoutes)
     .route("/api/auth", authRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
+    // OAuth authorization server (SPEC §8): mounted before /api/admin and /api/oauth/:provider so these win.
+    .route("/api/admin/oauth/clients", adminClientRoutes)
+    .route("/api/oauth/grants", grantRoutes)
+    .route("/", oauthServerRoutes)
+    // The remote MCP server (SPEC §8): its tools run the user's workflows through the workflows feature.
+    .route(
+      "/",
+      createMcpRoutes({
+        workflows: (c) =>
+          createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+      }),
+    )
     .route("/api/admin", adminRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
