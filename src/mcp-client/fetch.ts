@@ -48,14 +48,25 @@ export function guardedFetch(options: GuardedFetchOptions): FetchLike {
       redirect: "manual",
     });
     if ((response.status === 401 || response.status === 403) && options.observed) {
-      const params = response.headers.has("www-authenticate") ? extractWWWAuthenticateParams(response) : {};
-      options.observed.challenge = {
-        status: response.status,
-        ...(params.resourceMetadataUrl ? { resourceMetadataUrl: params.resourceMetadataUrl.href } : {}),
-        ...(params.scope ? { scope: params.scope } : {}),
-        ...(params.error ? { error: params.error } : {}),
-      };
+      options.observed.challenge = challengeFrom(response.status, response.headers.get("www-authenticate"));
     }
     return response;
+  };
+}
+
+/**
+ * The parameters of a `WWW-Authenticate: Bearer …` challenge that the MCP authorization flow uses:
+ * `resource_metadata` (RFC 9728 §5.1), `scope` and `error` (RFC 6750 §3). Parsed by the SDK's
+ * `extractWWWAuthenticateParams`; a `resource_metadata` that is not a URL is ignored.
+ */
+export function challengeFrom(status: number, header: string | null): McpAuthChallenge {
+  const params = header
+    ? extractWWWAuthenticateParams(new Response(null, { headers: { "www-authenticate": header } }))
+    : {};
+  return {
+    status,
+    ...(params.resourceMetadataUrl ? { resourceMetadataUrl: params.resourceMetadataUrl.href } : {}),
+    ...(params.scope ? { scope: params.scope } : {}),
+    ...(params.error ? { error: params.error } : {}),
   };
 }
