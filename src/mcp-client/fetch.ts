@@ -70,3 +70,11 @@ export function challengeFrom(status: number, header: string | null): McpAuthCha
     ...(params.error ? { error: params.error } : {}),
   };
 }
+
+/** Bound on one OAuth discovery / registration / token step against an MCP server's authorization server. */
+export const OAUTH_STEP_TIMEOUT_MS = 10_000;
+
+/** {@link guardedFetch} for a one-off step (OAuth metadata, registration, code exchange) with its own time limit. */
+export function boundedFetch(allowInsecure: boolean, timeoutMs = OAUTH_STEP_TIMEOUT_MS): FetchLike {
+  return guardedFetch({ allowInsecure, signal: AbortSignal.timeout(timeoutMs) });
+}
