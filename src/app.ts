@@ -6,6 +6,8 @@ import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhoo
 import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
+import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
+import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
@@ -49,6 +51,10 @@ export function createApp() {
     .route("/api/auth", authRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
     .route("/api/admin", adminRoutes)
+    // MCP connections' own routes come before the generic ones they share prefixes with.
+    .route("/api", mcpClientRoutes)
+    .route("/api/oauth/mcp", mcpOAuthRoutes)
+    .route("/oauth", mcpClientMetadataRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)

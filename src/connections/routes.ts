@@ -62,7 +62,11 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       const body = c.req.valid("json");
       const session = currentSession(c);
       const context = requestCredentialContext(c);
-      const { provider, connection } = validateConnectionInput(body.connection_method, body.provider, body.data);
+      const { provider, connection } = validateConnectionInput(
+        body.connection_method,
+        body.provider,
+        dataWithServerUrl(body),
+      );
       if (provider.needsBaseUrl && !body.base_url) {
         throw new AppError("invalid_request", `${provider.id} needs a base_url`, {
           details: [{ path: "base_url", message: "is required" }],
@@ -75,14 +79,30 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       await assertNameFree(context.db, session.userId, body.name);
       const id = crypto.randomUUID();
       const now = context.now();
-      const row = await insertConnection(context.db, {
+      const usable = {
+        id: null,
+        userId: session.userId,
+        provider: provider.id,
+        status: "active" as const,
+        connection,
+        baseUrl: body.base_url ?? null,
+        defaultHeaders: body.default_headers ?? null,
+        timeoutMs: body.timeout_ms ?? 30_000,
+        retries: body.retries ?? 2,
+        backoffMs: body.backoff_ms ?? 500,
+        verifyRequest: null,
+        tokensEncrypted: null,
+        refreshExhausted: false,
+      };
+      const prepared = (await credentialProviderFor(credentials, usable).prepareCreate?.(context, usable)) ?? {};
+      let row = await insertConnection(context.db, {
         id,
         userId: session.userId,
         organizationId: body.organization_id ?? session.organizations[0]?.id ?? null,
         name: body.name,
         provider: provider.id,
         connectionMethod: connection.method,
-        awaitsAuthorization: connection.method === "oauth2",
+        awaitsAuthorization: connection.method === "oauth2" || prepared.awaitsAuthorization === true,
         dataEncrypted: await encryptConnectionData(context.keyring, id, session.userId, connection.data),
         baseUrl: body.base_url ?? provider.apiBaseUrl ?? null,
         defaultHeaders: body.default_headers ?? null,
@@ -95,9 +115,11 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         paragonIntegration: connection.method === "paragon" ? connection.data.integration : null,
         paragonCredentialId: connection.method === "paragon" ? connection.data.credential_id : null,
         metadata: body.metadata ?? null,
+        ...prepared.columns,
         createdAt: now,
         updatedAt: now,
       });
+      if (prepared.afterCreate) row = await updateConnection(context.db, row, {}, { event: prepared.afterCreate, now });
       recordAudit(c, {
         action: "connection.create",
         outcome: "success",
@@ -229,4 +251,22 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         },
       });
     });
+}
+
+/**
+ * SPEC §6.7: an MCP connection names its server with the top-level `mcp_server_url`; a `data.server_url` (the
+ * seeds' shape) is accepted and must equal it. The stored data always carries the server URL.
+ */
+function dataWithServerUrl(body: {
+  connection_method: string;
+  data: Record<string, unknown>;
+  mcp_server_url?: string;
+}) {
+  if (body.connection_method !== "mcp" || !body.mcp_server_url) return body.data;
+  if (body.data.server_url !== undefined && body.data.server_url !== body.mcp_server_url) {
+    throw new AppError("invalid_request", "data.server_url must equal mcp_server_url", {
+      details: [{ path: "data.server_url", message: "must equal mcp_server_url" }],
+    });
+  }
+  return { ...body.data, server_url: body.mcp_server_url };
 }

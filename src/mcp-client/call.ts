@@ -19,7 +19,11 @@ export interface McpToolCallResult {
  * server is a failed call (`is_error: true`, the error text as content), as the MCP spec asks tool errors to be
  * reported so the caller — often a model — can correct itself; a timeout is 504 `mcp_timeout`.
  */
-export async function callMcpTool(target: McpTarget, tool: McpToolRecord, args: unknown): Promise<McpToolCallResult> {
+export async function callMcpServerTool(
+  target: McpTarget,
+  tool: McpToolRecord,
+  args: unknown,
+): Promise<McpToolCallResult> {
   const check = checkToolArguments(tool.input_schema, args ?? {});
   if (!check.ok) {
     throw new McpClientError("invalid_tool_arguments", `The arguments do not match the input schema of ${tool.name}`, {

@@ -1,4 +1,4 @@
-import { encodeBasic } from "../connections/injection";
+import { encodeBasic } from "../outbound/http-auth";
 
 /**
  * How we authenticate to an MCP server (SPEC §6.7 `auth_type`). `oauth2` carries an access token obtained by

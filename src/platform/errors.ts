@@ -40,6 +40,12 @@ export const ERROR_TABLE = {
   provider_not_configured: { status: 503, level: "warn" },
   connection_refresh_backoff: { status: 503, level: "warn" },
   upstream_timeout: { status: 504, level: "warn" },
+  // MCP connections (SPEC §6.7)
+  mcp_auth_failed: { status: 400, level: "info" },
+  invalid_tool_arguments: { status: 400, level: "info" },
+  tool_not_found: { status: 404, level: "info" },
+  mcp_unreachable: { status: 502, level: "warn" },
+  mcp_timeout: { status: 504, level: "warn" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -5,8 +5,8 @@ import {
   type OAuthTokens,
   startAuthorization,
 } from "@modelcontextprotocol/client";
-import type { StoredTokens } from "../../connections/tokens";
-import type { OAuthApp } from "../../oauth-client/app";
+import type { StoredOAuthApp } from "../../oauth-client/oauth-app";
+import type { StoredTokens } from "../../oauth-client/token-store";
 import { McpClientError } from "../errors";
 import type { McpAuthorizationServerInfo } from "./discovery";
 import type { McpOAuthClient } from "./registration";
@@ -14,7 +14,7 @@ import type { McpOAuthClient } from "./registration";
 /**
  * The authorization-code half of the MCP authorization flow (OAuth 2.1 §4.1 with PKCE, RFC 7636; RFC 8707
  * `resource`; RFC 9207 `iss`), built on the SDK's `startAuthorization` / `exchangeAuthorization`. Token refresh
- * is not here: it goes through the product's single-flight `ConnectionRefresher` with {@link refreshAppFor}.
+ * is not here: it goes through the product's single-flight `ConnectionRefresher` with {@link oauthAppRecord}.
  */
 
 /** The AS metadata the SDK needs, rebuilt from what we stored (no second discovery at callback time). */
@@ -105,23 +105,20 @@ export async function completeAuthorization(
 }
 
 /**
- * The OAuth app the `ConnectionRefresher` uses to refresh an MCP connection's tokens (RFC 6749 §6), so MCP
- * connections share the single-flight refresh, rotation and failure policy of every OAuth connection. The
- * `resource` goes on every token request (RFC 8707 §2.2); a public client authenticates by `client_id` only.
+ * The OAuth app an MCP connection's tokens are stored with (`extras.oauth_app`), from which the
+ * `ConnectionRefresher` refreshes them (RFC 6749 §6) — so MCP connections share the single-flight refresh,
+ * rotation and failure policy of every OAuth connection. `resource` goes on every token request (RFC 8707 §2.2);
+ * a public client authenticates by `client_id` in the body only.
  */
-export function refreshAppFor(server: McpAuthorizationServerInfo, client: McpOAuthClient): OAuthApp {
+export function oauthAppRecord(server: McpAuthorizationServerInfo, client: McpOAuthClient): StoredOAuthApp {
   return {
-    clientId: client.client_id,
-    clientSecret: client.client_secret,
-    authorizationUrl: server.authorizationEndpoint,
-    tokenUrl: server.tokenEndpoint,
-    scopes: server.scopes,
-    scopeSeparator: " ",
-    pkce: true,
-    tokenAuthMethod:
+    client_id: client.client_id,
+    ...(client.client_secret ? { client_secret: client.client_secret } : {}),
+    token_url: server.tokenEndpoint,
+    authorization_url: server.authorizationEndpoint,
+    token_auth_method:
       client.token_endpoint_auth_method === "client_secret_basic" ? "client_secret_basic" : "client_secret_post",
-    extraAuthorizeParams: {},
-    extraTokenParams: { resource: server.resource },
-    tokenResponseExtras: [],
+    resource: server.resource,
+    scopes: server.scopes,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callMcpTool } from "../../../src/mcp-client/call";
+import { callMcpServerTool } from "../../../src/mcp-client/call";
 import { discoverMcpServer } from "../../../src/mcp-client/discover";
 import { isMcpClientError, type McpClientError } from "../../../src/mcp-client/errors";
 import type { McpAuth, McpTarget } from "../../../src/mcp-client/target";
@@ -191,39 +191,39 @@ describe("tool calls", () => {
 
   it("passes text, structured content, images and isError through", async () => {
     await setup();
-    expect(await callMcpTool(target(server), toolNamed(tools, "echo"), { text: "hello" })).toEqual({
+    expect(await callMcpServerTool(target(server), toolNamed(tools, "echo"), { text: "hello" })).toEqual({
       content: [{ type: "text", text: "hello" }],
       is_error: false,
     });
-    expect(await callMcpTool(target(server), toolNamed(tools, "add"), { a: 2, b: 3 })).toEqual({
+    expect(await callMcpServerTool(target(server), toolNamed(tools, "add"), { a: 2, b: 3 })).toEqual({
       content: [{ type: "text", text: "5" }],
       structured_content: { sum: 5 },
       is_error: false,
     });
-    expect(await callMcpTool(target(server), toolNamed(tools, "image"), {})).toEqual({
+    expect(await callMcpServerTool(target(server), toolNamed(tools, "image"), {})).toEqual({
       content: [{ type: "image", data: FAKE_PNG_BASE64, mimeType: "image/png" }],
       is_error: false,
     });
-    const failed = await callMcpTool(target(server), toolNamed(tools, "fail"), { reason: "because" });
+    const failed = await callMcpServerTool(target(server), toolNamed(tools, "fail"), { reason: "because" });
     expect(failed).toEqual({ content: [{ type: "text", text: "failed: because" }], is_error: true });
     expect(server.calls.map((c) => c.name)).toEqual(["echo", "add", "image", "fail"]);
   });
 
   it("calls over the SSE transport", async () => {
     await setup(() => createSseOnlyMcpServer());
-    const result = await callMcpTool(target(server), toolNamed(tools, "add"), { a: 1, b: 1 });
+    const result = await callMcpServerTool(target(server), toolNamed(tools, "add"), { a: 1, b: 1 });
     expect(result.structured_content).toEqual({ sum: 2 });
   });
 
   it("refuses schema-invalid arguments with the issues, and sends nothing upstream", async () => {
     await setup();
     server.requests.length = 0;
-    const error = await failure(callMcpTool(target(server), toolNamed(tools, "add"), { a: "two" }));
+    const error = await failure(callMcpServerTool(target(server), toolNamed(tools, "add"), { a: "two" }));
     expect(error.code).toBe("invalid_tool_arguments");
     expect(error.status).toBe(400);
     const issues = (error.details as { issues: { path: string; keyword: string }[] }).issues;
     expect(issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: "/a", keyword: "type" })]));
-    expect((await failure(callMcpTool(target(server), toolNamed(tools, "echo"), ["x"]))).code).toBe(
+    expect((await failure(callMcpServerTool(target(server), toolNamed(tools, "echo"), ["x"]))).code).toBe(
       "invalid_tool_arguments",
     );
     expect(server.requests).toHaveLength(0);
@@ -234,7 +234,7 @@ describe("tool calls", () => {
     await setup(() => createSseOnlyMcpServer());
     const started = Date.now();
     const error = await failure(
-      callMcpTool(target(server, { type: "none" }, { timeoutMs: 200 }), toolNamed(tools, "slow"), { ms: 5000 }),
+      callMcpServerTool(target(server, { type: "none" }, { timeoutMs: 200 }), toolNamed(tools, "slow"), { ms: 5000 }),
     );
     expect(error.code).toBe("mcp_timeout");
     expect(error.status).toBe(504);
@@ -246,7 +246,7 @@ describe("tool calls", () => {
   it("times out over Streamable HTTP too", async () => {
     await setup();
     const error = await failure(
-      callMcpTool(target(server, { type: "none" }, { timeoutMs: 200 }), toolNamed(tools, "slow"), { ms: 5000 }),
+      callMcpServerTool(target(server, { type: "none" }, { timeoutMs: 200 }), toolNamed(tools, "slow"), { ms: 5000 }),
     );
     expect(error.code).toBe("mcp_timeout");
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { callMcpTool } from "../../../src/mcp-client/call";
+import { callMcpServerTool } from "../../../src/mcp-client/call";
 import { discoverMcpServer } from "../../../src/mcp-client/discover";
 import { isMcpClientError, type McpClientError } from "../../../src/mcp-client/errors";
 import { boundedFetch } from "../../../src/mcp-client/fetch";
-import { beginAuthorization, completeAuthorization, refreshAppFor } from "../../../src/mcp-client/oauth/authorize";
+import { beginAuthorization, completeAuthorization, oauthAppRecord } from "../../../src/mcp-client/oauth/authorize";
 import { discoverAuthorizationServer } from "../../../src/mcp-client/oauth/discovery";
 import { callbackUrl, resolveOAuthClient } from "../../../src/mcp-client/oauth/registration";
+import { storedOAuthApp } from "../../../src/oauth-client/oauth-app";
 import { callTokenEndpoint } from "../../../src/oauth-client/token-endpoint";
 import { createOAuthMcpServer } from "../../fakes/mcp-servers";
 import { interceptOutbound } from "../../helpers/outbound";
@@ -85,11 +86,11 @@ describe("OAuth-protected MCP server", () => {
     expect(found.server.name).toBe("fake-oauth-mcp");
     const echo = found.tools.find((tool) => tool.name === "echo");
     if (!echo) throw new Error("no echo tool");
-    expect((await callMcpTool(target, echo, { text: "hi" })).content).toEqual([{ type: "text", text: "hi" }]);
+    expect((await callMcpServerTool(target, echo, { text: "hi" })).content).toEqual([{ type: "text", text: "hi" }]);
 
     // The refresher's token call, with the MCP connection's app: resource sent, refresh token rotated.
     const refreshed = await callTokenEndpoint(
-      refreshAppFor(server, client),
+      storedOAuthApp({ oauth_app: oauthAppRecord(server, client) }) as NonNullable<ReturnType<typeof storedOAuthApp>>,
       { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string },
       { allowInsecure: false, now: Date.now(), previous: tokens },
     );

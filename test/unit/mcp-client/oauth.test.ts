@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeCodeChallenge } from "../../../src/crypto/pkce";
 import { challengeFrom } from "../../../src/mcp-client/fetch";
-import { beginAuthorization, refreshAppFor, toStoredTokens } from "../../../src/mcp-client/oauth/authorize";
+import { beginAuthorization, oauthAppRecord, toStoredTokens } from "../../../src/mcp-client/oauth/authorize";
 import {
   authorizationServerMetadataUrls,
   checkAuthorizationServerMetadata,
@@ -15,6 +15,7 @@ import {
   cimdClientId,
   clientMetadataDocument,
 } from "../../../src/mcp-client/oauth/registration";
+import { storedOAuthApp } from "../../../src/oauth-client/oauth-app";
 
 describe("WWW-Authenticate challenge (RFC 9728 §5.1, RFC 6750 §3)", () => {
   const cases: [string, string | null, Record<string, string | undefined>][] = [
@@ -236,7 +237,9 @@ describe("authorization request (OAuth 2.1 §4.1.1, RFC 7636 §4, RFC 8707 §2)"
 
 describe("token refresh goes through the shared OAuth app shape", () => {
   it("a public client sends client_id in the body and the resource on every token request (RFC 8707 §2.2)", () => {
-    const app = refreshAppFor(server, { client_id: "c", token_endpoint_auth_method: "none", registration: "dcr" });
+    const app = storedOAuthApp({
+      oauth_app: oauthAppRecord(server, { client_id: "c", token_endpoint_auth_method: "none", registration: "dcr" }),
+    });
     expect(app).toMatchObject({
       clientId: "c",
       clientSecret: undefined,
@@ -246,14 +249,16 @@ describe("token refresh goes through the shared OAuth app shape", () => {
     });
   });
   it("a registered confidential client keeps HTTP Basic (RFC 6749 §2.3.1)", () => {
-    const app = refreshAppFor(server, {
-      client_id: "c",
-      client_secret: "s",
-      token_endpoint_auth_method: "client_secret_basic",
-      registration: "dcr",
+    const app = storedOAuthApp({
+      oauth_app: oauthAppRecord(server, {
+        client_id: "c",
+        client_secret: "s",
+        token_endpoint_auth_method: "client_secret_basic",
+        registration: "dcr",
+      }),
     });
-    expect(app.tokenAuthMethod).toBe("client_secret_basic");
-    expect(app.clientSecret).toBe("s");
+    expect(app?.tokenAuthMethod).toBe("client_secret_basic");
+    expect(app?.clientSecret).toBe("s");
   });
   it("stores expiry as an instant and scopes as a list (RFC 6749 §5.1)", () => {
     expect(
