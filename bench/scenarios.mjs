@@ -3,9 +3,11 @@
 // { mf, url, appUrl, Miniflare, convertV4MiniflareOptions }. The first scenario is the floor: every
 // ratio in the report is relative to it; `baseline` names another scenario to compare against too.
 import {
+  bareMcpWorker,
   baselineFetchWorker,
   connectOAuthConnection,
   createConnections,
+  localMcpServer,
   localOAuthProvider,
   localUpstream,
   reconnectOAuthConnection,
@@ -144,6 +146,40 @@ export const scenarios = [
             note: `provider refresh calls per round: ${perRound.join(", ")}`,
           };
         },
+      };
+    },
+  },
+  {
+    name: "bare Worker, MCP tools/call by plain fetch (reference)",
+    method: "POST",
+    path: "/",
+    async setup(context) {
+      const { url } = await bareMcpWorker(context.Miniflare, context.convertV4MiniflareOptions);
+      return { url };
+    },
+  },
+  {
+    name: "MCP tools/call through an MCP connection",
+    method: "POST",
+    path: "/api/connections/:id/tools/echo/call",
+    baseline: "bare Worker, MCP tools/call by plain fetch (reference)",
+    target: "≥ 0.7× bare Worker",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: serverUrl } = await localMcpServer();
+      const [id] = await createConnections(context, cookie, [
+        {
+          name: "Bench MCP",
+          provider: "custom_mcp",
+          connection_method: "mcp",
+          mcp_server_url: serverUrl,
+          data: { auth_type: "none" },
+        },
+      ]);
+      return {
+        path: `/api/connections/${id}/tools/echo/call`,
+        headers: { cookie, origin: new URL(context.appUrl).origin, "content-type": "application/json" },
+        body: { arguments: { text: "bench" } },
       };
     },
   },

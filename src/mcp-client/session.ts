@@ -1,5 +1,6 @@
 import {
   Client,
+  type FetchLike,
   ProtocolError,
   SdkError,
   SdkErrorCode,
@@ -39,6 +40,19 @@ export type McpPhase = "discover" | "call";
  */
 export function isLegacySseSignal(error: unknown): boolean {
   return SdkHttpError.isInstance(error) && (error.status === 404 || error.status === 405);
+}
+
+/**
+ * A session lives for one request-response operation, so it never needs the optional standalone GET stream for
+ * server-initiated messages (2025-11-25 transports, "Listening for Messages from the Server": the client MAY open
+ * it). The SDK opens one after `initialized`; answering that GET locally with 405 — what a server without the
+ * stream says — saves a round trip per operation and leaves no stream to tear down.
+ */
+export function withoutStandaloneStream(fetchFn: FetchLike): FetchLike {
+  return async (input, init) =>
+    (init?.method ?? "GET").toUpperCase() === "GET"
+      ? new Response(null, { status: 405, headers: { allow: "POST" } })
+      : fetchFn(input, init);
 }
 
 /** No reconnection: a session lives for one operation, and a dropped stream is an error, not a retry. */
@@ -92,7 +106,7 @@ export async function withMcpSession<T>(
     try {
       await open.client.connect(
         new StreamableHTTPClientTransport(url, {
-          fetch: fetchFn,
+          fetch: withoutStandaloneStream(fetchFn),
           requestInit: { headers },
           reconnectionOptions: NO_RECONNECT,
         }),
