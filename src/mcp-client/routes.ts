@@ -1,10 +1,13 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
-import { currentSession, requireSession } from "../auth/session-auth";
+import { currentSession, requireSession, type SessionCompanion, sessionAuth } from "../auth/session-auth";
 import { requestCredentialContext } from "../connections/credentials";
-import { findConnection } from "../connections/store";
+import { connectionBySessionQuery, connectionFromRaw, findConnection } from "../connections/store";
+import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
+import { AppError } from "../platform/errors";
 import { jsonBody } from "../platform/middleware/body";
 import { enforceRateLimit } from "../platform/rate-limit";
 import { asMcpConnection, callMcpTool, refreshMcpTools } from "./connection";
@@ -57,6 +60,33 @@ function toMcpAuth(auth: z.output<typeof discoverAuth> | undefined): McpAuth {
   }
 }
 
+const TOOL_PATH = /^\/api\/connections\/([0-9a-f-]{36})\/(?:tools\/[^/]+\/call|refresh-tools)$/;
+
+/** The connection of a tool call or refresh, read in the same D1 round trip as the session (as the proxy does). */
+const toolConnection: SessionCompanion = {
+  statement(c) {
+    const id = TOOL_PATH.exec(c.req.path)?.[1];
+    if (!id) return null;
+    return (tokenHash) => {
+      const { sql, params } = connectionBySessionQuery(getDb(c.env.DB), tokenHash, id).toSQL();
+      return c.env.DB.prepare(sql).bind(...params);
+    };
+  },
+  store(c, rows) {
+    c.set("prefetchedConnection", rows[0] ? connectionFromRaw(rows[0]) : null);
+  },
+};
+
+/** The signed-in user's connection named in the path: prefetched with the session, else looked up. */
+async function ownConnection(c: Context<AppEnv>) {
+  const session = currentSession(c);
+  const id = c.req.param("id") ?? "";
+  const prefetched = c.var.prefetchedConnection;
+  if (prefetched === null) throw new AppError("not_found", "Connection not found");
+  if (prefetched && prefetched.userId === session.userId && prefetched.id === id) return prefetched;
+  return findConnection(getDb(c.env.DB), session.userId, id);
+}
+
 /**
  * MCP connections' own endpoints (SPEC §6.7), mounted at `/api` before the generic connection routes: the
  * registry, discovery before saving, refreshing a connection's tools and calling one. Every route is the signed-in
@@ -64,8 +94,8 @@ function toMcpAuth(auth: z.output<typeof discoverAuth> | undefined): McpAuth {
  */
 export const mcpClientRoutes = new Hono<AppEnv>()
   .use("/connections/mcp/*", requireSession())
-  .use("/connections/:id/refresh-tools", requireSession())
-  .use("/connections/:id/tools/*", requireSession())
+  .use("/connections/:id/refresh-tools", sessionAuth({ required: true, companions: [toolConnection] }))
+  .use("/connections/:id/tools/*", sessionAuth({ required: true, companions: [toolConnection] }))
 
   .get("/connections/mcp/providers", (c) => c.json({ success: true, data: MCP_PROVIDERS }))
 
@@ -94,10 +124,7 @@ export const mcpClientRoutes = new Hono<AppEnv>()
   .post("/connections/:id/refresh-tools", async (c) => {
     const context = requestCredentialContext(c);
     const session = currentSession(c);
-    const connection = await asMcpConnection(
-      context,
-      await findConnection(context.db, session.userId, c.req.param("id")),
-    );
+    const connection = await asMcpConnection(context, await ownConnection(c));
     const tools = await refreshMcpTools(context, connection);
     recordAudit(c, {
       action: "connection.refresh_tools",
@@ -112,11 +139,7 @@ export const mcpClientRoutes = new Hono<AppEnv>()
 
   .post("/connections/:id/tools/:name/call", jsonBody(callBody), async (c) => {
     const context = requestCredentialContext(c);
-    const session = currentSession(c);
-    const connection = await asMcpConnection(
-      context,
-      await findConnection(context.db, session.userId, c.req.param("id")),
-    );
+    const connection = await asMcpConnection(context, await ownConnection(c));
     const result = await callMcpTool(
       { ...context, waitUntil: (promise) => c.executionCtx.waitUntil(promise) },
       connection,
