@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { recordAudit } from "../audit/record";
 import { currentSession, sessionAuth } from "../auth/session-auth";
+import { checkOutboundUrl } from "../outbound/url-policy";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { describeError } from "../platform/logger";
@@ -147,6 +148,7 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       const row = await findConnection(context.db, session.userId, c.req.param("id"));
       const current = await decryptConnection(context.keyring, row);
       let dataEncrypted: string | undefined;
+      let mcpServerMove: { mcpServerUrl: string; mcpTools: null; capabilities: null } | undefined;
       if (body.data) {
         const merged: Record<string, unknown> = { ...current.connection.data };
         for (const [key, value] of Object.entries(body.data)) {
@@ -155,6 +157,17 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         }
         const { connection } = validateConnectionInput(row.connectionMethod, row.provider, merged);
         dataEncrypted = await encryptConnectionData(context.keyring, row.id, row.userId, connection.data);
+        // An MCP connection moved to another server: its column follows, and the old server's tools go.
+        if (connection.method === "mcp" && connection.data.server_url !== row.mcpServerUrl) {
+          const check = checkOutboundUrl(connection.data.server_url, {
+            allowInsecure: context.config.allowInsecureTargets,
+          });
+          if (!check.ok)
+            throw new AppError("target_not_allowed", `data.server_url is not allowed: ${check.message}`, {
+              details: [{ path: "data.server_url", message: check.message }],
+            });
+          mcpServerMove = { mcpServerUrl: connection.data.server_url, mcpTools: null, capabilities: null };
+        }
       }
       checkBaseUrl(context.config, body.base_url);
       if (body.name && body.name !== row.name) await assertNameFree(context.db, session.userId, body.name);
@@ -169,6 +182,7 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         {
           ...(body.name ? { name: body.name } : {}),
           ...(dataEncrypted ? { dataEncrypted } : {}),
+          ...mcpServerMove,
           ...(body.base_url !== undefined ? { baseUrl: body.base_url } : {}),
           ...(body.default_headers ? { defaultHeaders: body.default_headers } : {}),
           ...(body.timeout_ms !== undefined ? { timeoutMs: body.timeout_ms } : {}),

@@ -1,9 +1,10 @@
 import type { CredentialProvider, TokenHealth } from "../connections/credentials";
 import { decideRefresh } from "../oauth-client/refresh-policy";
 import { readStoredTokens } from "../oauth-client/token-store";
+import { checkOutboundUrl } from "../outbound/url-policy";
 import { discoveryColumns, staticAuth } from "./connection";
 import { discoverMcpServer } from "./discover";
-import { isMcpClientError } from "./errors";
+import { isMcpClientError, McpClientError } from "./errors";
 
 /**
  * The `mcp` row of the credential-provider table (`src/proxy/credentials.ts`). MCP connections are used through
@@ -25,6 +26,11 @@ export const mcpCredentials: CredentialProvider<"mcp"> = {
    */
   async prepareCreate(context, connection) {
     const data = connection.connection.data;
+    const check = checkOutboundUrl(data.server_url, { allowInsecure: context.config.allowInsecureTargets });
+    if (!check.ok)
+      throw new McpClientError("target_not_allowed", `Requests to this address are not allowed: ${check.message}`, {
+        details: [{ path: "mcp_server_url", message: check.message }],
+      });
     if (data.auth_type === "oauth2") return { awaitsAuthorization: true };
     try {
       const found = await discoverMcpServer({

@@ -385,3 +385,34 @@ describe("OAuth-protected MCP servers", () => {
     expect(await page.text()).toContain("oauth_error");
   });
 });
+
+describe("updating an MCP connection", () => {
+  it("moving it to another server updates mcp_server_url and drops the old tools; private targets and OAuth creates are SSRF-checked", async () => {
+    const { streamable, open } = setup();
+    const browser = await signedInBrowser();
+    const created = (await createConnection(browser, mcpBody(open.url, { auth_type: "none" }))) as McpSummary;
+    expect(created.mcp_tools).toHaveLength(5);
+    const moved = await expectData<McpSummary>(
+      await browser.json(`/api/connections/${created.id}`, "PUT", {
+        data: { server_url: streamable.url, auth_type: "bearer", token: BEARER },
+      }),
+    );
+    expect(moved.mcp_server_url).toBe(streamable.url);
+    expect(moved.mcp_tools).toBeNull();
+    const refreshed = await expectData<{ tools_count: number }>(
+      await browser.request(`/api/connections/${created.id}/refresh-tools`, { method: "POST" }),
+    );
+    expect(refreshed.tools_count).toBe(5);
+    expect(streamable.requests.at(-1)?.headers.authorization).toBe(`Bearer ${BEARER}`);
+    await expectError(
+      await browser.json(`/api/connections/${created.id}`, "PUT", { data: { server_url: "https://192.168.1.2/mcp" } }),
+      403,
+      "target_not_allowed",
+    );
+    await expectError(
+      await browser.json("/api/connections", "POST", mcpBody("https://169.254.169.254/mcp", { auth_type: "oauth2" })),
+      403,
+      "target_not_allowed",
+    );
+  });
+});
