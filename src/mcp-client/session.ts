@@ -159,6 +159,16 @@ export function withoutSecrets(text: string, secrets: readonly string[]): string
   return out.slice(0, 300);
 }
 
+/**
+ * The cause kept for the log line: the SDK's error name and message with our credentials removed — a hostile
+ * server could echo the `Authorization` header it received into the error body the SDK quotes.
+ */
+function loggableCause(error: unknown, secrets: readonly string[]): Error {
+  const cause = new Error(withoutSecrets(error instanceof Error ? error.message : String(error), secrets));
+  cause.name = error instanceof Error ? error.name : "Error";
+  return cause;
+}
+
 /** Maps whatever the SDK, the platform or the deadline threw onto the stable codes of SPEC §6.7. */
 export function classifyFailure(error: unknown, context: FailureContext): McpClientError {
   if (isMcpClientError(error)) return error;
@@ -173,22 +183,22 @@ export function classifyFailure(error: unknown, context: FailureContext): McpCli
   if (status === 401 || status === 403) {
     return new McpClientError("mcp_auth_failed", `The MCP server refused the credential (HTTP ${status})`, {
       challenge: context.observed.challenge ?? { status },
-      cause: error,
+      cause: loggableCause(error, context.secrets),
     });
   }
   if (ProtocolError.isInstance(error)) {
     return new McpClientError(
       "mcp_unreachable",
       `The MCP server answered with an error: ${withoutSecrets(error.message, context.secrets)}`,
-      { cause: error },
+      { cause: loggableCause(error, context.secrets) },
     );
   }
   if (status !== undefined) {
     return new McpClientError("mcp_unreachable", `The server did not accept MCP requests (HTTP ${status})`, {
-      cause: error,
+      cause: loggableCause(error, context.secrets),
     });
   }
   return new McpClientError("mcp_unreachable", "The MCP server could not be reached or did not speak MCP", {
-    cause: error,
+    cause: loggableCause(error, context.secrets),
   });
 }
