@@ -197,8 +197,8 @@ describe("MCP connections: create, refresh, call", () => {
     );
     await expectError(
       await browser.json("/api/connections", "POST", mcpBody("https://10.1.2.3/mcp", { auth_type: "none" })),
-      403,
-      "target_not_allowed",
+      400,
+      "invalid_request",
     );
   });
 
@@ -332,10 +332,11 @@ describe("OAuth-protected MCP servers", () => {
 
   it("refreshes an expiring token exactly once under concurrent calls, then calls with the new token", async () => {
     const { oauth } = setup();
-    oauth.settings.accessTokenTtlSeconds = 1; // issued already inside the refresh margin
+    oauth.settings.accessTokenTtlSeconds = 2; // expires, and is old enough to refresh, 2 s from now
     const browser = await signedInBrowser();
     const { created } = await connect(browser, oauth);
     oauth.settings.accessTokenTtlSeconds = 3600;
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const refreshesBefore = oauth.tokenCalls.filter((t) => t.grantType === "refresh_token").length;
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, i) => callTool(browser, created.id, "echo", { text: `n${i}` })),
@@ -406,13 +407,13 @@ describe("updating an MCP connection", () => {
     expect(streamable.requests.at(-1)?.headers.authorization).toBe(`Bearer ${BEARER}`);
     await expectError(
       await browser.json(`/api/connections/${created.id}`, "PUT", { data: { server_url: "https://192.168.1.2/mcp" } }),
-      403,
-      "target_not_allowed",
+      400,
+      "invalid_request",
     );
     await expectError(
       await browser.json("/api/connections", "POST", mcpBody("https://169.254.169.254/mcp", { auth_type: "oauth2" })),
-      403,
-      "target_not_allowed",
+      400,
+      "invalid_request",
     );
   });
 });

@@ -65,6 +65,7 @@ export function toStoredTokens(tokens: OAuthTokens, now: number): StoredTokens {
     ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
     token_type: tokens.token_type ?? "Bearer",
     expires_at: typeof tokens.expires_in === "number" ? now + tokens.expires_in * 1000 : null,
+    obtained_at: now,
     ...(tokens.scope ? { scope: tokens.scope.split(/\s+/).filter(Boolean) } : {}),
   };
 }

@@ -271,6 +271,7 @@ describe("token refresh goes through the shared OAuth app shape", () => {
       refresh_token: "r",
       token_type: "Bearer",
       expires_at: 61_000,
+      obtained_at: 1000,
       scope: ["x", "y"],
     });
   });
