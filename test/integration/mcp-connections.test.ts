@@ -358,6 +358,24 @@ describe("OAuth-protected MCP servers", () => {
     expect(oauth.tokenCalls.filter((t) => t.grantType === "refresh_token")).toHaveLength(1);
   });
 
+  it("moving an authorized OAuth MCP connection to another server drops its tokens: it must be authorized again", async () => {
+    const { oauth } = setup();
+    const browser = await signedInBrowser();
+    const { created } = await connect(browser, oauth);
+    const moved = await expectData<McpSummary>(
+      await browser.json(`/api/connections/${created.id}`, "PUT", {
+        data: { server_url: "https://mcp.elsewhere.test/mcp" },
+      }),
+    );
+    expect(moved).toMatchObject({
+      status: "disconnected",
+      mcp_server_url: "https://mcp.elsewhere.test/mcp",
+      mcp_tools: null,
+    });
+    expect((await row(created.id))?.tokens_encrypted).toBeNull();
+    await expectError(await callTool(browser, created.id, "echo", { text: "x" }), 409, "connection_not_authorized");
+  });
+
   it("a call before authorization answers connection_not_authorized with the authorize link", async () => {
     const { oauth } = setup();
     const browser = await signedInBrowser();
