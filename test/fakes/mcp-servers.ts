@@ -19,6 +19,7 @@ import {
   type Transport,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { createMcpHandler } from "agents/mcp/server";
 import { z } from "zod";
 
 export { createOAuthMcpServer, type FakeOAuthMcpServer } from "./mcp-oauth-server";
@@ -308,4 +309,41 @@ export function createSseOnlyMcpServer(options: { host?: string; auth?: FakeServ
     settings,
     openSessions: () => [...sessions.values()].filter((s) => s.connected).length,
   };
+}
+
+/**
+ * An MCP server behind the SDK's `createMcpHandler` (stateless; serves 2025-era clients and the 2026-07-28 draft
+ * from one endpoint) — the stack our own `/mcp` is built on — at `https://<host>/mcp`, with a bearer check in
+ * front as our `/mcp` does. Interop of our client with the product's own server stack.
+ */
+export function createHandlerMcpServer(options: { host?: string; token?: string } = {}): FakeMcpServer {
+  const host = options.host ?? "mcp.handler.test";
+  const requests: FakeMcpRequest[] = [];
+  const calls: FakeToolCall[] = [];
+  const settings: FakeServerSettings = { latencyMs: 0 };
+  const handler = createMcpHandler(
+    () => {
+      const server = new McpServer({ name: "fake-handler", version: "3.0.0" });
+      registerFakeTools(server, calls, settings);
+      return server;
+    },
+    { route: "/mcp", corsOptions: false, allowedOriginHostnames: "*" },
+  );
+  const fetch = async (request: Request): Promise<Response> => {
+    const entry: FakeMcpRequest = {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      headers: headerRecord(request.headers),
+      rpc: await rpcMethods(request),
+      status: 0,
+    };
+    requests.push(entry);
+    const response =
+      options.token && request.headers.get("authorization") !== `Bearer ${options.token}`
+        ? unauthorized({ type: "bearer", token: options.token })
+        : await handler.fetch(request);
+    entry.status = response.status;
+    return response;
+  };
+  return { host, url: `https://${host}/mcp`, fetch, requests, calls, settings };
 }

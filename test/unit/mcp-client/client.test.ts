@@ -5,6 +5,7 @@ import { isMcpClientError, type McpClientError } from "../../../src/mcp-client/e
 import type { McpAuth, McpTarget } from "../../../src/mcp-client/target";
 import type { McpToolRecord } from "../../../src/mcp-client/tools";
 import {
+  createHandlerMcpServer,
   createSseOnlyMcpServer,
   createStreamableMcpServer,
   FAKE_PNG_BASE64,
@@ -249,5 +250,23 @@ describe("tool calls", () => {
       callMcpServerTool(target(server, { type: "none" }, { timeoutMs: 200 }), toolNamed(tools, "slow"), { ms: 5000 }),
     );
     expect(error.code).toBe("mcp_timeout");
+  });
+});
+
+describe("interop with the SDK's createMcpHandler (the stack of our own /mcp)", () => {
+  it("discovers, calls and refuses a wrong bearer token", async () => {
+    const server = createHandlerMcpServer({ token: "handler-token" });
+    interceptOutbound({ [server.host]: server.fetch });
+    const t = target(server, { type: "bearer", token: "handler-token" });
+    const found = await discoverMcpServer(t);
+    expect(found).toMatchObject({ server: { name: "fake-handler", version: "3.0.0" }, transport: "streamable-http" });
+    expect(found.tools.map((tool) => tool.name)).toContain("add");
+    expect(await callMcpServerTool(t, toolNamed(found.tools, "add"), { a: 1, b: 2 })).toMatchObject({
+      structured_content: { sum: 3 },
+      is_error: false,
+    });
+    expect((await callMcpServerTool(t, toolNamed(found.tools, "fail"), {})).is_error).toBe(true);
+    const error = await failure(discoverMcpServer(target(server, { type: "bearer", token: "nope" })));
+    expect(error.code).toBe("mcp_auth_failed");
   });
 });
