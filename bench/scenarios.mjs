@@ -18,9 +18,11 @@ import {
   toolsList,
 } from "./oauth-support.mjs";
 import {
+  bareMcpWorker,
   baselineFetchWorker,
   connectOAuthConnection,
   createConnections,
+  localMcpServer,
   localOAuthProvider,
   localUpstream,
   reconnectOAuthConnection,
@@ -367,6 +369,37 @@ export const scenarios = [
             note: `sequential: code exchange p50 ${p50(exchanges)} ms, refresh (rotation) p50 ${p50(refreshes)} ms`,
           };
         },
+  {
+    name: "bare Worker, MCP tools/call by plain fetch (reference)",
+    method: "POST",
+    path: "/",
+    async setup(context) {
+      const { url } = await bareMcpWorker(context.Miniflare, context.convertV4MiniflareOptions);
+      return { url };
+    },
+  },
+  {
+    name: "MCP tools/call through an MCP connection",
+    method: "POST",
+    path: "/api/connections/:id/tools/echo/call",
+    baseline: "bare Worker, MCP tools/call by plain fetch (reference)",
+    target: "≥ 0.7× bare Worker",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: serverUrl } = await localMcpServer();
+      const [id] = await createConnections(context, cookie, [
+        {
+          name: "Bench MCP",
+          provider: "custom_mcp",
+          connection_method: "mcp",
+          mcp_server_url: serverUrl,
+          data: { auth_type: "none" },
+        },
+      ]);
+      return {
+        path: `/api/connections/${id}/tools/echo/call`,
+        headers: { cookie, origin: new URL(context.appUrl).origin, "content-type": "application/json" },
+        body: { arguments: { text: "bench" } },
       };
     },
   },

@@ -9,6 +9,8 @@ import { healthRoutes } from "./health/routes";
 import { internalRoutes } from "./internal/routes";
 import { createMcpRoutes } from "./mcp/routes";
 import { createWorkflowsPort } from "./mcp/workflows-port";
+import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
+import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
 import type { AppEnv } from "./platform/context";
@@ -66,6 +68,10 @@ export function createApp() {
       }),
     )
     .route("/api/admin", adminRoutes)
+    // MCP connections' own routes come before the generic ones they share prefixes with.
+    .route("/api", mcpClientRoutes)
+    .route("/api/oauth/mcp", mcpOAuthRoutes)
+    .route("/oauth", mcpClientMetadataRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)

@@ -5,6 +5,7 @@ import {
   type CredentialProviders,
   usedThroughOwnEndpoints,
 } from "../connections/credentials";
+import { mcpCredentials } from "../mcp-client/credentials";
 import { clientCredentialsCredentials, oauth2Credentials } from "../oauth-client/credentials";
 
 /**
@@ -17,6 +18,6 @@ export const CREDENTIAL_PROVIDERS: CredentialProviders = {
   basic: basicCredentials,
   oauth2: oauth2Credentials,
   oauth2_client_credentials: clientCredentialsCredentials,
-  mcp: usedThroughOwnEndpoints("mcp", "their tool endpoints (/api/connections/:id/tools)"),
+  mcp: mcpCredentials,
   paragon: usedThroughOwnEndpoints("paragon", "the Paragon endpoints (/api/paragon)"),
 };
