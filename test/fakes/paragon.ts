@@ -148,7 +148,9 @@ export function createFakeParagon(options: FakeParagonOptions) {
       if (limitToAvailable && !mine.has(tool.integration)) continue;
       if (integrations && !integrations.includes(tool.integration)) continue;
       if (categories && !categories.includes(tool.category)) continue;
-      (grouped[tool.integration] ??= []).push(format === "paragon" ? paragonFormat(tool) : jsonSchemaFormat(tool));
+      const group = grouped[tool.integration] ?? [];
+      group.push(format === "paragon" ? paragonFormat(tool) : jsonSchemaFormat(tool));
+      grouped[tool.integration] = group;
     }
     return { actions: grouped, errors: [] };
   };
