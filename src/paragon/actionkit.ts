@@ -1,4 +1,4 @@
-import { ParagonError } from "./errors";
+import { AppError } from "../platform/errors";
 import { type ParagonToolList, parseParagonFormatList, parseToolList } from "./tool-formats";
 import { callParagon, paragonFailure, readResult } from "./upstream";
 
@@ -59,7 +59,7 @@ export async function listActionKitTools(target: ActionKitTarget, query: ListToo
   if (!response.ok) throw await paragonFailure(response);
   const body = await readResult(response);
   if (typeof body !== "object" || body === null) {
-    throw new ParagonError("paragon_unavailable", "Paragon answered List Tools with an unexpected body");
+    throw new AppError("paragon_unavailable", "Paragon answered List Tools with an unexpected body");
   }
   return query.paragonFormat ? parseParagonFormatList(body) : (parseToolList(body) satisfies ParagonToolList);
 }

@@ -1,6 +1,6 @@
+import { AppError } from "../platform/errors";
+import type { ParagonApiSettings, ParagonSettings } from "../platform/paragon-settings";
 import { type ActionKitTarget, listActionKitTools, runActionKitTool } from "./actionkit";
-import { ParagonError } from "./errors";
-import type { ParagonApiSettings, ParagonSettings } from "./settings";
 import { type ParagonUserToken, signParagonUserToken } from "./token";
 import { formatTools, type ParagonTool, type ToolFormat } from "./tool-formats";
 
@@ -39,7 +39,7 @@ export interface RunParagonActionOptions {
 export function requireParagonApi(context: ParagonContext): ParagonApiSettings {
   const api = context.paragon.api;
   if (!api) {
-    throw new ParagonError(
+    throw new AppError(
       "paragon_not_configured",
       "Paragon is not configured (set PARAGON_PROJECT_ID and PARAGON_SIGNING_KEY)",
     );

@@ -1,7 +1,7 @@
 import { createPrivateKey } from "node:crypto";
 import { importPKCS8 } from "jose";
 import { sha256Hex } from "../crypto/tokens";
-import { type PemKind, pemKind } from "./settings";
+import { type PemKind, pemKind } from "../platform/paragon-settings";
 
 /**
  * The Paragon signing key as a WebCrypto `CryptoKey` for RS256 (RFC 7518 §3.3).

@@ -1,10 +1,15 @@
 import { type SendResult, sendWithRetries } from "../outbound/send";
-import { ParagonError } from "./errors";
+import { AppError } from "../platform/errors";
 
 /**
  * Calling Paragon (ActionKit, the Proxy API) and turning its failures into our stable codes. Every
  * call has a timeout; only idempotent requests are retried (`outbound/send.ts`), so running a tool that
- * sends a message never sends it twice.
+ * sends a message never sends it twice. The codes (declared in `ERROR_TABLE`):
+ * - `paragon_not_configured` (503): the project id / signing key (or, for the webhook, the secret) is unset.
+ * - `paragon_action_failed` (400): Paragon refused the request (4xx); its message is passed on.
+ * - `paragon_unavailable` (502): Paragon answered 5xx, timed out, could not be reached, or refused our
+ *   user token (401: a configuration problem on our side, not the caller's).
+ * - `rate_limited` (429): Paragon answered 429; its `Retry-After` is passed on.
  */
 export interface ParagonCall {
   url: URL;
@@ -30,7 +35,7 @@ export async function callParagon(call: ParagonCall): Promise<Response> {
     deadlineMs: call.timeoutMs * (call.retries + 1) + 2_000,
   });
   if (!result.ok) {
-    throw new ParagonError(
+    throw new AppError(
       "paragon_unavailable",
       result.failure.kind === "timeout"
         ? `Paragon did not answer within ${call.timeoutMs} ms`
@@ -45,26 +50,26 @@ export async function callParagon(call: ParagonCall): Promise<Response> {
  * Maps a non-2xx Paragon answer to an error (4xx → 400 with Paragon's message; 401 → 502, since it means
  * our signing key or project id is wrong; 429 → 429 with Retry-After; 5xx → 502).
  */
-export async function paragonFailure(response: Response): Promise<ParagonError> {
+export async function paragonFailure(response: Response): Promise<AppError> {
   const status = response.status;
   const message = await upstreamMessage(response);
   const details = { upstream_status: status };
   if (status === 429) {
     const retryAfter = response.headers.get("retry-after");
-    return new ParagonError("rate_limited", message ?? "Paragon is rate limiting requests; try again shortly", {
+    return new AppError("rate_limited", message ?? "Paragon is rate limiting requests; try again shortly", {
       details,
       ...(retryAfter ? { headers: { "Retry-After": retryAfter } } : {}),
     });
   }
   if (status === 401) {
-    return new ParagonError("paragon_unavailable", "Paragon refused the user token; check the Paragon settings", {
+    return new AppError("paragon_unavailable", "Paragon refused the user token; check the Paragon settings", {
       details,
     });
   }
   if (status >= 400 && status < 500) {
-    return new ParagonError("paragon_action_failed", message ?? `Paragon refused the request (${status})`, { details });
+    return new AppError("paragon_action_failed", message ?? `Paragon refused the request (${status})`, { details });
   }
-  return new ParagonError("paragon_unavailable", `Paragon failed (${status}); try again shortly`, { details });
+  return new AppError("paragon_unavailable", `Paragon failed (${status}); try again shortly`, { details });
 }
 
 /**
@@ -106,7 +111,7 @@ export async function readResult(response: Response): Promise<unknown> {
     try {
       return JSON.parse(text);
     } catch {
-      throw new ParagonError("paragon_unavailable", "Paragon answered with malformed JSON");
+      throw new AppError("paragon_unavailable", "Paragon answered with malformed JSON");
     }
   }
   if (mediaType.startsWith("text/") || mediaType === "") {

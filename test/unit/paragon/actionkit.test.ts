@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listActionKitTools, runActionKitTool } from "../../../src/paragon/actionkit";
-import { ParagonError } from "../../../src/paragon/errors";
 import { signParagonUserToken } from "../../../src/paragon/token";
+import { AppError } from "../../../src/platform/errors";
 import { createFakeParagon, FAKE_ACTIONKIT_HOST } from "../../fakes/paragon";
 import { generateParagonKeys, type ParagonTestKeys } from "../../fakes/paragon-keys";
 import { interceptOutbound } from "../../helpers/outbound";
@@ -26,14 +26,14 @@ beforeEach(async () => {
 
 const target = (overrides: object = {}) => ({ origin: ORIGIN, projectId: PROJECT_ID, userToken, ...overrides });
 
-async function failure(promise: Promise<unknown>): Promise<ParagonError> {
+async function failure(promise: Promise<unknown>): Promise<AppError> {
   try {
     await promise;
   } catch (error) {
-    expect(error).toBeInstanceOf(ParagonError);
-    return error as ParagonError;
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
   }
-  throw new Error("expected a ParagonError");
+  throw new Error("expected a AppError");
 }
 
 describe("ActionKit List Tools", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ParagonError } from "../../../src/paragon/errors";
 import { buildParagonProxyRequest, forwardToParagonProxy } from "../../../src/paragon/proxy";
 import { signParagonUserToken } from "../../../src/paragon/token";
+import { AppError } from "../../../src/platform/errors";
 import { createFakeParagon, FAKE_PROXY_HOST } from "../../fakes/paragon";
 import { generateParagonKeys, type ParagonTestKeys } from "../../fakes/paragon-keys";
 import { interceptOutbound } from "../../helpers/outbound";
@@ -103,11 +103,11 @@ describe("Paragon Proxy API (docs: apis/proxy)", () => {
     { name: "an absolute URL", path: "https://attacker.example/x" },
     { name: "broken percent-encoding", path: "%zz" },
   ])("refuses $name in the path", ({ path }) => {
-    expect(() => buildParagonProxyRequest(request({ path }))).toThrow(ParagonError);
+    expect(() => buildParagonProxyRequest(request({ path }))).toThrow(AppError);
   });
 
   it.each(["../x", "sl ack", "", "a/b"])("refuses the integration name %j", (integration) => {
-    expect(() => buildParagonProxyRequest(request({ integration }))).toThrow(ParagonError);
+    expect(() => buildParagonProxyRequest(request({ integration }))).toThrow(AppError);
   });
 
   it("accepts custom integrations (custom.<name>) and nested paths", () => {

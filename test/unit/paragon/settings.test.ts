@@ -5,7 +5,7 @@ import {
   normalizePem,
   parseParagonSettings,
   pemKind,
-} from "../../../src/paragon/settings";
+} from "../../../src/platform/paragon-settings";
 
 const PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----";
 const PKCS1 = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----";
