@@ -7,7 +7,7 @@ import type { ConnectionEvent } from "./webhook-event";
  *
  * - `installed`: the connection holding that credential is (re)activated; a new credential reuses a
  *   disconnected connection of the integration (a reconnect), else gets a new connection named
- *   `<integration> (Paragon)`, made unique among the user's names (`… 2`, `… 3`).
+ *   `<integration> (Paragon)`, made unique among the user's names (`… (2)`, `… (3)`).
  * - `uninstalled`: the connection of that credential — or, with no credential named, every active one of
  *   the integration — is marked `disconnected`.
  * - `updated`: metadata (and status) of the credential's connection follow Paragon; an update for a
@@ -35,11 +35,14 @@ export function connectionNameFor(integration: string): string {
   return `${integration} (Paragon)`;
 }
 
-/** `base`, else `base 2`, `base 3`, … — the first not in `taken` (names are unique per owner, SPEC §6.1). */
+/**
+ * `base`, else `base (2)`, `base (3)`, … — the first not in `taken` (names are unique per owner, SPEC §6.1;
+ * the same suffix as the connection store's `uniqueConnectionName`).
+ */
 export function uniqueConnectionName(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) {
-    const candidate = `${base} ${n}`;
+    const candidate = `${base} (${n})`;
     if (!taken.has(candidate)) return candidate;
   }
 }

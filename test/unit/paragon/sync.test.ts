@@ -33,8 +33,8 @@ describe("Paragon connection sync decisions (SPEC §9)", () => {
       name: "install makes the name unique on collision",
       event: { type: "integration.installed" as const, integration: "slack", credentialId: "cred-2" },
       existing: [row({ id: "c1" })],
-      taken: new Set(["slack (Paragon)", "slack (Paragon) 2"]),
-      decision: { action: "create", name: "slack (Paragon) 3", credentialId: "cred-2", metadata: null },
+      taken: new Set(["slack (Paragon)", "slack (Paragon) (2)"]),
+      decision: { action: "create", name: "slack (Paragon) (3)", credentialId: "cred-2", metadata: null },
     },
     {
       name: "a replayed install changes nothing (idempotent)",
@@ -67,7 +67,7 @@ describe("Paragon connection sync decisions (SPEC §9)", () => {
     {
       name: "uninstall disconnects the credential's connection",
       event: { type: "integration.uninstalled" as const, integration: "slack", credentialId: "cred-1" },
-      existing: [row({ id: "c1" }), row({ id: "c2", credentialId: "cred-2", name: "slack (Paragon) 2" })],
+      existing: [row({ id: "c1" }), row({ id: "c2", credentialId: "cred-2", name: "slack (Paragon) (2)" })],
       taken: none,
       decision: { action: "disconnect", connectionIds: ["c1"] },
     },
@@ -131,9 +131,9 @@ describe("Paragon connection sync decisions (SPEC §9)", () => {
 
   it.each([
     { taken: [], name: "x (Paragon)" },
-    { taken: ["x (Paragon)"], name: "x (Paragon) 2" },
-    { taken: ["x (Paragon)", "x (Paragon) 2", "x (Paragon) 3"], name: "x (Paragon) 4" },
-    { taken: ["x (Paragon) 2"], name: "x (Paragon)" },
+    { taken: ["x (Paragon)"], name: "x (Paragon) (2)" },
+    { taken: ["x (Paragon)", "x (Paragon) (2)", "x (Paragon) (3)"], name: "x (Paragon) (4)" },
+    { taken: ["x (Paragon) (2)"], name: "x (Paragon)" },
   ])("names uniquely given $taken", ({ taken, name }) => {
     expect(uniqueConnectionName("x (Paragon)", new Set(taken))).toBe(name);
   });
