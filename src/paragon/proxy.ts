@@ -35,7 +35,7 @@ export interface ParagonProxyRequest {
 /** Builds the upstream URL and headers, or refuses the path. Pure. */
 export function buildParagonProxyRequest(request: ParagonProxyRequest): { url: URL; headers: Headers } {
   if (!INTEGRATION_NAME.test(request.integration) || request.integration.includes("..")) {
-    throw new AppError("paragon_action_failed", "Unknown integration name", { details: { field: "integration" } });
+    throw new AppError("invalid_request", "Unknown integration name", { details: { field: "integration" } });
   }
   const segments = request.path.split("/");
   for (const segment of segments) {
@@ -43,14 +43,14 @@ export function buildParagonProxyRequest(request: ParagonProxyRequest): { url: U
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      throw new AppError("paragon_action_failed", "The path is not valid percent-encoding");
+      throw new AppError("invalid_request", "The path is not valid percent-encoding");
     }
     if (decoded === "." || decoded === ".." || decoded.includes("/") || decoded.includes("\\")) {
-      throw new AppError("paragon_action_failed", "The path must not contain dot segments or encoded slashes");
+      throw new AppError("invalid_request", "The path must not contain dot segments or encoded slashes");
     }
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(decodeURIComponent(segments[0] ?? ""))) {
-    throw new AppError("paragon_action_failed", "The path must be relative to the integration's API, not a URL");
+    throw new AppError("invalid_request", "The path must be relative to the integration's API, not a URL");
   }
   const url = new URL(
     `/projects/${encodeURIComponent(request.projectId)}/sdk/proxy/${request.integration}/${request.path}${request.search}`,
