@@ -23,6 +23,8 @@ export interface SyncDependencies {
   keyring: Keyring;
   log: Logger;
   now: number;
+  /** The Paragon proxy base URL of an integration (the new connection's `base_url`), when the API is configured. */
+  proxyBaseFor?: (integration: string) => string;
 }
 
 export type SyncOutcome = SyncDecision["action"] | "unknown_user";
@@ -70,6 +72,7 @@ export async function syncParagonConnection(deps: SyncDependencies, event: Conne
         paragonIntegration: event.integration,
         paragonCredentialId: decision.credentialId,
         paragonMetadata: decision.metadata,
+        baseUrl: deps.proxyBaseFor?.(event.integration) ?? null,
         createdAt: now,
         updatedAt: now,
       });

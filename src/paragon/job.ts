@@ -3,6 +3,7 @@ import { keyringFor } from "../crypto/keyring";
 import { defineJob } from "../jobs/define";
 import { getConfig } from "../platform/config";
 import { syncParagonConnection } from "./connection-sync";
+import { paragonProxyBase } from "./credentials";
 import { CONNECTION_EVENTS } from "./webhook-event";
 
 /**
@@ -24,7 +25,14 @@ export const paragonSyncJob = defineJob({
   kind: "paragon.sync_connection",
   payload: paragonSyncPayload,
   async handler(job, { env, db, log }) {
-    const keyring = keyringFor(getConfig(env).keyring);
-    await syncParagonConnection({ db, keyring, log, now: Date.now() }, job.payload);
+    const config = getConfig(env);
+    const api = config.paragon.api;
+    const proxyBaseFor = api
+      ? (integration: string) => paragonProxyBase(api.proxyOrigin, api.projectId, integration)
+      : undefined;
+    await syncParagonConnection(
+      { db, keyring: keyringFor(config.keyring), log, now: Date.now(), proxyBaseFor },
+      job.payload,
+    );
   },
 });

@@ -8,6 +8,7 @@ import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { describeError } from "../platform/logger";
 import { syncParagonConnection } from "./connection-sync";
+import { paragonProxyBase } from "./credentials";
 import { paragonSyncJob } from "./job";
 import { parseParagonWebhook } from "./webhook-event";
 import { PARAGON_SIGNATURE_HEADER, verifyParagonSignature } from "./webhook-signature";
@@ -55,7 +56,11 @@ export const paragonWebhookRoutes = new Hono<AppEnv>().post("/webhook", async (c
 
   const keyring = keyringFor(c.var.config.keyring);
   try {
-    const action = await syncParagonConnection({ db, keyring, log: c.var.log, now }, event);
+    const api = c.var.config.paragon.api;
+    const proxyBaseFor = api
+      ? (integration: string) => paragonProxyBase(api.proxyOrigin, api.projectId, integration)
+      : undefined;
+    const action = await syncParagonConnection({ db, keyring, log: c.var.log, now, proxyBaseFor }, event);
     return c.json({ success: true, data: { received: true, action } });
   } catch (error) {
     c.var.log.warn("Paragon connection sync failed; queued for retry", { error: describeError(error) });

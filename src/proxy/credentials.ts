@@ -6,6 +6,7 @@ import {
   usedThroughOwnEndpoints,
 } from "../connections/credentials";
 import { clientCredentialsCredentials, oauth2Credentials } from "../oauth-client/credentials";
+import { paragonCredentials } from "../paragon/credentials";
 
 /**
  * The credential provider of every connection method: the one table the proxy core, connection tests,
@@ -18,5 +19,5 @@ export const CREDENTIAL_PROVIDERS: CredentialProviders = {
   oauth2: oauth2Credentials,
   oauth2_client_credentials: clientCredentialsCredentials,
   mcp: usedThroughOwnEndpoints("mcp", "their tool endpoints (/api/connections/:id/tools)"),
-  paragon: usedThroughOwnEndpoints("paragon", "the Paragon endpoints (/api/paragon)"),
+  paragon: paragonCredentials,
 };

@@ -1,7 +1,8 @@
 import { decodeJwt, jwtVerify } from "jose";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FAKE_PROXY_HOST, paragonConnectionEvent, signParagonWebhook } from "../fakes/paragon";
 import { generateParagonKeys, type ParagonTestKeys } from "../fakes/paragon-keys";
-import { createConnection } from "../helpers/connections";
+import { createConnection, type Summary } from "../helpers/connections";
 import { expectData, expectError } from "../helpers/http";
 import { PARAGON_PROJECT_ID, PARAGON_WEBHOOK_SECRET, paragonWorld } from "../helpers/paragon";
 import type { Browser } from "../helpers/session";
@@ -255,6 +256,52 @@ describe("ALL /api/paragon/proxy/:integration/<path>", () => {
     for (const path of ["a%2F..%2F..%2Ftools", "https:%2F%2Fattacker.example"]) {
       await expectError(await browser.request(`/api/paragon/proxy/slack/${path}`), 400, "invalid_request");
     }
+    expect(world.fake.received).toHaveLength(0);
+  });
+});
+
+describe("paragon connections through the generic proxy (credential provider)", () => {
+  it("reaches the integration through Paragon's Proxy API with the owner's token and credential", async () => {
+    const { browser, userId } = await world.signedInUser();
+    world.fake.connect(userId, "slack");
+    const raw = JSON.stringify(
+      paragonConnectionEvent({ event: "integration.installed", userId, integration: "slack", credentialId: "cred-7" }),
+    );
+    const delivered = await world.worker("/api/paragon/webhook", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-paragon-signature": await signParagonWebhook(PARAGON_WEBHOOK_SECRET, raw),
+      },
+      body: raw,
+    });
+    expect(delivered.status).toBe(200);
+    const [connection] = await expectData<Summary[]>(
+      await browser.request("/api/connections?connection_method=paragon"),
+    );
+    expect(connection?.base_url).toBe(`https://${FAKE_PROXY_HOST}/projects/${PARAGON_PROJECT_ID}/sdk/proxy/slack`);
+    const response = await browser.request(`/api/connections/${connection?.id}/proxy/conversations.list?limit=5`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      integration: "slack",
+      path: "/conversations.list",
+      query: { limit: "5" },
+    });
+    const sent = world.fake.received.at(-1);
+    expect(sent?.userId).toBe(userId);
+    expect(sent?.headers["x-paragon-credential"]).toBe("cred-7");
+  });
+
+  it("never sends the user token anywhere but Paragon's proxy for the integration", async () => {
+    const { browser, userId } = await world.signedInUser();
+    const connection = await createConnection(browser, {
+      name: "sneaky",
+      connection_method: "paragon",
+      provider: "slack",
+      base_url: "https://api.upstream.test",
+      data: { paragon_user_id: userId, integration: "slack", credential_id: "c" },
+    });
+    await expectError(await browser.request(`/api/connections/${connection.id}/proxy/x`), 403, "target_not_allowed");
     expect(world.fake.received).toHaveLength(0);
   });
 });
