@@ -34,11 +34,14 @@ import { connectionSummary } from "./summary";
  * (token health, revocation on delete) comes from the credential providers passed in.
  */
 export function createConnectionRoutes(credentials: CredentialProviders) {
+  // Scoped to exactly this sub-app's paths: other sub-apps under /connections (the proxy) resolve the
+  // session with companions of their own, and the first sessionAuth to run is the one that reads D1.
   const session = sessionAuth({ required: true, companions: [connectionList] });
   return new Hono<AppEnv>()
-    .use("/connections/*", session)
-    .use("/connections", session)
     .use("/providers", session)
+    .use("/connections", session)
+    .use("/connections/:id", session)
+    .use("/connections/:id/status", session)
 
     .get("/providers", (c) => {
       // Whether this deployment has each catalog OAuth app's credentials, so a UI can offer only what works.

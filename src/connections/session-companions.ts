@@ -4,7 +4,13 @@ import type { SessionCompanion } from "../auth/session-auth";
 import { getDb } from "../db/client";
 import { CONNECTION_METHODS, CONNECTION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../platform/context";
-import { type ConnectionSummaryRow, connectionFromRaw, type EncryptedConnection, listConnectionsQuery } from "./store";
+import {
+  type ConnectionSummaryRow,
+  connectionBySessionQuery,
+  connectionFromRaw,
+  type EncryptedConnection,
+  listConnectionsQuery,
+} from "./store";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -27,6 +33,12 @@ export const listConnectionsQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).optional().default(0),
 });
 
+/** A drizzle query as a raw D1 statement, to batch with the session lookup (rows come back by column name). */
+function prepared(c: Context<AppEnv>, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return c.env.DB.prepare(sql).bind(...params);
+}
+
 const PROXY_PATH = /^\/api\/connections\/([0-9a-f-]{36})\/proxy(?:\/|$)/;
 
 /** The proxied connection, for `ALL /api/connections/:id/proxy/*`. */
@@ -34,10 +46,7 @@ export const proxiedConnection: SessionCompanion = {
   statement(c) {
     const id = PROXY_PATH.exec(c.req.path)?.[1];
     if (!id) return null;
-    return (tokenHash) =>
-      c.env.DB.prepare(
-        "select c.* from connections c join sessions s on s.user_id = c.user_id where s.token_hash = ?1 and c.id = ?2 and c.deleted_at is null",
-      ).bind(tokenHash, id);
+    return (tokenHash) => prepared(c, connectionBySessionQuery(getDb(c.env.DB), tokenHash, id));
   },
   store(c, rows) {
     c.set("prefetchedConnection", rows[0] ? connectionFromRaw(rows[0]) : null);

@@ -113,6 +113,18 @@ export async function findLiveConnection(db: Database, ref: ConnectionRef): Prom
   return row ?? null;
 }
 
+/**
+ * The one lookup of a live connection by the session that owns it (joining `sessions` on the token hash),
+ * for a D1 batch with the session lookup (`session-companions.ts`).
+ */
+export function connectionBySessionQuery(db: Database, sessionTokenHash: string, id: string) {
+  return db
+    .select(getTableColumns(connections))
+    .from(connections)
+    .innerJoin(sessions, eq(sessions.userId, connections.userId))
+    .where(and(eq(sessions.tokenHash, sessionTokenHash), eq(connections.id, id), isNull(connections.deletedAt)));
+}
+
 /** A live connection of this user, or a 404 — another user's connection is indistinguishable from none. */
 export async function findConnection(db: Database, userId: string, id: string): Promise<EncryptedConnection> {
   const row = await findLiveConnection(db, { id, userId });
