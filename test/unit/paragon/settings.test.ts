@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../../src/platform/config";
 import {
   DEFAULT_ACTIONKIT_ORIGIN,
   DEFAULT_PROXY_ORIGIN,
@@ -140,5 +141,32 @@ describe("PEM handling", () => {
     { pem: `${PEM}\ntrailing`, kind: undefined },
   ])("recognizes the PEM label ($kind)", ({ pem, kind }) => {
     expect(pemKind(pem)).toBe(kind);
+  });
+});
+
+describe("Paragon settings inside the application config", () => {
+  const base = {
+    ENVIRONMENT: "development",
+    APP_URL: "http://localhost:8787",
+    ENCRYPTION_KEYS: `k1:${btoa("k".repeat(32))}`,
+    SESSION_SECRET: "s".repeat(32),
+  };
+
+  it("is off by default, and on with both settings", () => {
+    expect(parseConfig(base).paragon).toEqual({});
+    expect(parseConfig({ ...base, PARAGON_PROJECT_ID: PROJECT, PARAGON_SIGNING_KEY: PEM }).paragon.api?.projectId).toBe(
+      PROJECT,
+    );
+  });
+
+  it("reports Paragon problems by variable name with the others (the app answers 503 until fixed)", () => {
+    expect(() => parseConfig({ ...base, PARAGON_PROJECT_ID: PROJECT })).toThrow(ConfigError);
+    try {
+      parseConfig({ ...base, PARAGON_PROJECT_ID: PROJECT });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        "PARAGON_SIGNING_KEY: is required when the other Paragon setting is set",
+      ]);
+    }
   });
 });
