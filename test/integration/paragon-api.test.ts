@@ -1,5 +1,5 @@
 import { decodeJwt, jwtVerify } from "jose";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FAKE_PROXY_HOST, paragonConnectionEvent, signParagonWebhook } from "../fakes/paragon";
 import { generateParagonKeys, type ParagonTestKeys } from "../fakes/paragon-keys";
 import { createConnection, type Summary } from "../helpers/connections";
@@ -325,5 +325,42 @@ describe("no secret in any Paragon response", () => {
     }
     // The token is the user's own credential for Paragon: it names them and nobody else.
     expect(decodeJwt(JSON.parse(bodies[0] as string).data.token).sub).toBe(userId);
+  });
+});
+
+describe("no secret in any Paragon log line", () => {
+  it("logs neither the signing key, the webhook secret nor a user token (debug level)", async () => {
+    const lines: string[] = [];
+    for (const method of ["log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    }
+    world = paragonWorld({ keys, bindings: { LOG_LEVEL: "debug" } as Partial<Env> });
+    world.intercept();
+    const { browser, userId } = await world.signedInUser();
+    world.fake.connect(userId, "slack");
+    const raw = JSON.stringify(
+      paragonConnectionEvent({ event: "integration.installed", userId, integration: "slack", credentialId: "c" }),
+    );
+    const webhook = (signature: string) =>
+      world.worker("/api/paragon/webhook", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-paragon-signature": signature },
+        body: raw,
+      });
+    await webhook(`v1=${"0".repeat(64)}`);
+    await webhook(await signParagonWebhook(PARAGON_WEBHOOK_SECRET, raw));
+    await browser.request("/api/paragon/token");
+    await browser.request("/api/paragon/actions");
+    await browser.json("/api/paragon/actions", "POST", { tool: "SLACK_SEND_MESSAGE", parameters: { channel: "c" } });
+    world.fake.reply({ status: 500, body: { message: "boom" } });
+    await browser.json("/api/paragon/actions", "POST", { tool: "SLACK_LIST_CHANNELS" });
+    await browser.request("/api/paragon/proxy/slack/users.list");
+    expect(lines.length).toBeGreaterThan(0);
+    const tokens = world.fake.received.map((request) => (request.headers.authorization ?? "").replace("Bearer ", ""));
+    expect(tokens.length).toBeGreaterThan(0);
+    const log = lines.join("\n");
+    for (const secret of [keys.pkcs8Pem.split("\n")[1] as string, PARAGON_WEBHOOK_SECRET, ...tokens]) {
+      expect(log).not.toContain(secret);
+    }
   });
 });
