@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { describeError } from "../connections/format";
+import { describeError, STATUS_LABELS } from "../connections/format";
 import type { Connection } from "../connections/types";
 import { listParagonConnections } from "./api";
 import { useParagonConnect } from "./useParagonConnect";
@@ -58,7 +58,7 @@ export function ParagonSection() {
               <li key={connection.id} className="connection" data-testid="paragon-connection">
                 <div className="connection-head">
                   <strong>{connection.name}</strong>{" "}
-                  <span className={`status ${connection.status}`}>{connection.status}</span>
+                  <span className={`badge badge-${connection.status}`}>{STATUS_LABELS[connection.status]}</span>
                 </div>
                 {connection.status_reason && <p className="muted">{connection.status_reason}</p>}
               </li>

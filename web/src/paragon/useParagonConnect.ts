@@ -57,7 +57,10 @@ export function useParagonConnect(onConnected: (integration: string) => void) {
         setStatus({ state: "ready", integrations });
       })
       .catch((error: unknown) => {
-        if (!cancelled) setStatus({ state: "error", message: `Paragon could not be loaded: ${String(error)}` });
+        if (!cancelled) {
+          const reason = error instanceof Error ? error.message : String(error);
+          setStatus({ state: "error", message: `Paragon could not be loaded: ${reason}` });
+        }
       });
     return () => {
       cancelled = true;
