@@ -14,7 +14,11 @@ import { type ParagonContext, runParagonAction } from "./service";
  * Errors are `AppError`s; `isRetryableParagonError` tells the engine which are worth another attempt
  * (Paragon unavailable or rate limiting), and which are the action's own answer (a 4xx, a missing connection).
  */
-export const paragonActionInput = z.strictObject({
+/**
+ * The node/tool config fields this activity reads. Not strict: the engine's config also carries its own
+ * fields (an agent tool's `input_schema`, a node's `retryPolicy`), which are not ours to refuse.
+ */
+export const paragonActionInput = z.object({
   integration: z.string().min(1).max(128),
   /** The ActionKit tool name (`SLACK_SEND_MESSAGE`); `tool` is accepted as ActionKit's current name for it. */
   action: z.string().min(1).max(256).optional(),
@@ -75,4 +79,11 @@ export async function runParagonActionActivity(
 /** Whether another attempt may succeed: Paragon was unavailable or rate limiting (SPEC §7 node retry policy). */
 export function isRetryableParagonError(error: unknown): boolean {
   return isAppError(error) && (error.code === "paragon_unavailable" || error.code === "rate_limited");
+}
+
+/** Paragon's `Retry-After` on a 429, in milliseconds (delta-seconds form, RFC 9110 §10.2.3), when it sent one. */
+export function paragonRetryAfterMs(error: unknown): number | undefined {
+  if (!isAppError(error)) return undefined;
+  const seconds = Number(error.headers?.["Retry-After"]);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../src/db/client";
-import { isRetryableParagonError, runParagonActionActivity } from "../../src/paragon/activity";
+import { isRetryableParagonError, paragonRetryAfterMs, runParagonActionActivity } from "../../src/paragon/activity";
 import { getConfig } from "../../src/platform/config";
 import { AppError } from "../../src/platform/errors";
 import { generateParagonKeys, type ParagonTestKeys } from "../fakes/paragon-keys";
@@ -69,8 +69,32 @@ describe("paragon_action activity (workflow node / agent tool)", () => {
   it("refuses a malformed config", async () => {
     const { userId } = await world.signedInUser();
     await expect(
-      runParagonActionActivity(context(), userId, { integration: "slack", action: "A", extra: 1 } as never),
+      runParagonActionActivity(context(), userId, { integration: 5, action: "A" } as never),
     ).rejects.toMatchObject({ code: "invalid_request" });
+  });
+
+  it("ignores the engine's own config fields (an agent tool's input_schema, a node's retryPolicy)", async () => {
+    const { userId } = await userWithSlack();
+    const config = {
+      integration: "slack",
+      action: "SLACK_LIST_CHANNELS",
+      input_schema: { type: "object" },
+      retryPolicy: {},
+    };
+    expect(await runParagonActionActivity(context(), userId, config)).toEqual({
+      channels: [{ id: "C1234567890", name: "general" }],
+    });
+  });
+
+  it("passes Paragon's Retry-After on for the engine's backoff", async () => {
+    const { userId } = await userWithSlack();
+    world.fake.reply({ status: 429, body: { message: "slow down" }, headers: { "retry-after": "4" } });
+    const error = await runParagonActionActivity(context(), userId, {
+      integration: "slack",
+      action: "SLACK_LIST_CHANNELS",
+    }).catch((caught: unknown) => caught);
+    expect(isRetryableParagonError(error)).toBe(true);
+    expect(paragonRetryAfterMs(error)).toBe(4000);
   });
 
   it("tells retryable failures (Paragon down, 429) from the action's own refusals", async () => {
