@@ -38,7 +38,8 @@ export interface ParagonActivityContext extends ParagonContext {
 export async function runParagonActionActivity(
   context: ParagonActivityContext,
   userId: string,
-  rawInput: ParagonActionInput,
+  /** The node or tool config; validated here (the engine passes what the workflow saved). */
+  rawInput: ParagonActionInput | Record<string, unknown>,
 ): Promise<unknown> {
   const parsed = paragonActionInput.safeParse(rawInput);
   if (!parsed.success) {
