@@ -49,3 +49,41 @@ export function toMcpResult(result: unknown): McpToolResult {
       : {};
   return { content: [{ type: "text", text }], ...structured, isError: false };
 }
+
+/** The prefix of Paragon tools among the `/mcp` gateway's tools (`paragon__SLACK_SEND_MESSAGE`). */
+export const PARAGON_GATEWAY_PREFIX = "paragon__";
+const GATEWAY_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * The user's Paragon actions as `/mcp` gateway tools, shaped like the gateway seam's `ExtraTool`
+ * (`src/mcp/gateway-seam.ts` on the oauth-server branch: name, description, inputSchema, requiredScopes,
+ * call). Behind `connections:use`, like every tool that acts through a user's connection. The gateway must
+ * keep working when Paragon does not: unconfigured, unavailable or rate limiting means no Paragon tools
+ * (listing) or an `isError` result (calling), never a failed `/mcp` request.
+ */
+export async function paragonGatewayTools(principal: { userId: string }, context: ParagonContext) {
+  let tools: Awaited<ReturnType<typeof listParagonMcpTools>>;
+  try {
+    tools = await listParagonMcpTools(context, { id: principal.userId });
+  } catch (error) {
+    if (isAppError(error)) return [];
+    throw error;
+  }
+  return tools
+    .filter((tool) => GATEWAY_TOOL_NAME.test(`${PARAGON_GATEWAY_PREFIX}${tool.name}`))
+    .map((tool) => ({
+      name: `${PARAGON_GATEWAY_PREFIX}${tool.name}`,
+      description: tool.description,
+      inputSchema: tool.inputSchema as Record<string, unknown>,
+      requiredScopes: ["connections:use"] as const,
+      async call(args: Record<string, unknown>): Promise<McpToolResult> {
+        try {
+          return await callParagonMcpTool(context, { id: principal.userId }, tool.name, args);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          const data = { error: { code: error.code, message: error.message } };
+          return { content: [{ type: "text", text: JSON.stringify(data) }], structuredContent: data, isError: true };
+        }
+      },
+    }));
+}

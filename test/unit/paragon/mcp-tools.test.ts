@@ -1,5 +1,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { callParagonMcpTool, listParagonMcpTools, toMcpResult } from "../../../src/paragon/mcp-tools";
+import {
+  callParagonMcpTool,
+  listParagonMcpTools,
+  paragonGatewayTools,
+  toMcpResult,
+} from "../../../src/paragon/mcp-tools";
 import { parseParagonSettings } from "../../../src/platform/paragon-settings";
 import { createFakeParagon, FAKE_ACTIONKIT_HOST } from "../../fakes/paragon";
 import { generateParagonKeys, type ParagonTestKeys } from "../../fakes/paragon-keys";
@@ -65,5 +70,33 @@ describe("Paragon actions as MCP tools (MCP 2025-06-18 §Tools)", () => {
     const converted = toMcpResult(result);
     expect(converted.content).toEqual([{ type: "text", text: content }]);
     expect(converted.structuredContent).toEqual(structured);
+  });
+});
+
+describe("Paragon tools on the /mcp gateway (ExtraTool shape)", () => {
+  it("names tools paragon__<action> behind connections:use, and calls them as the principal", async () => {
+    const tools = await paragonGatewayTools({ userId: "u1" }, context);
+    expect(tools.map((tool) => [tool.name, tool.requiredScopes])).toEqual([
+      ["paragon__SLACK_SEND_MESSAGE", ["connections:use"]],
+      ["paragon__SLACK_LIST_CHANNELS", ["connections:use"]],
+    ]);
+    const result = await tools[1]?.call({});
+    expect(result?.isError).toBe(false);
+    expect(fake.received.at(-1)?.userId).toBe("u1");
+  });
+
+  it("offers no Paragon tools when Paragon is unconfigured or down, instead of failing /mcp", async () => {
+    expect(await paragonGatewayTools({ userId: "u1" }, { paragon: {} })).toEqual([]);
+    fake.reply({ status: 503 }, { status: 503 });
+    expect(await paragonGatewayTools({ userId: "u1" }, context)).toEqual([]);
+  });
+
+  it("answers a call during an outage with an isError result", async () => {
+    const [send] = await paragonGatewayTools({ userId: "u1" }, context);
+    fake.reply({ status: 502 });
+    expect(await send?.call({ channel: "c", text: "t" })).toMatchObject({
+      isError: true,
+      structuredContent: { error: { code: "paragon_unavailable" } },
+    });
   });
 });
