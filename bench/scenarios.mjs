@@ -369,6 +369,9 @@ export const scenarios = [
             note: `sequential: code exchange p50 ${p50(exchanges)} ms, refresh (rotation) p50 ${p50(refreshes)} ms`,
           };
         },
+      };
+    },
+  },
   {
     name: "bare Worker, MCP tools/call by plain fetch (reference)",
     method: "POST",

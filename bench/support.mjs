@@ -186,6 +186,8 @@ export async function runningTemporalExecution({ url, appUrl, mf }, cookie, conn
     .bind(executionId, me.user.id, workflow.id, workflow.version, now, now, now)
     .run();
   return executionId;
+}
+
 let mcpServer;
 /**
  * A local MCP server built with the official SDK (Streamable HTTP, stateless, JSON answers) offering `echo`,

@@ -13,6 +13,7 @@ import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-rout
 import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
+import { PARAGON_WEBHOOK_PATHS, paragonRoutes } from "./paragon/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -36,7 +37,7 @@ const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/
  */
 export function createApp() {
   // Middleware instances are built once per app, not per request.
-  const csrfExempt = new Set(INBOUND_WEBHOOK_PATHS);
+  const csrfExempt = new Set<string>([...INBOUND_WEBHOOK_PATHS, ...PARAGON_WEBHOOK_PATHS]);
   const streamedBodies = [PROXY_PATH_PATTERN];
   const jsonSizedBodies = limitBodySize();
   const csrf = csrfProtection((ctx) => sessionCookieName(ctx.var.config));
@@ -75,6 +76,7 @@ export function createApp() {
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)
+    .route("/api/paragon", paragonRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
     .route("/api/webhooks", outboundWebhookRoutes)
     .route("/api/workflows", workflowRoutes)

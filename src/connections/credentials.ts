@@ -199,21 +199,6 @@ export const basicCredentials: CredentialProvider<"basic"> = {
   },
 };
 
-/**
- * For methods used through endpoints of their own rather than the HTTP proxy. Their folders replace
- * this entry with a real provider once they offer proxy-style use.
- */
-export function usedThroughOwnEndpoints<M extends ConnectionMethod>(method: M, where: string): CredentialProvider<M> {
-  return {
-    proxyable: { refusal: `${method} connections are used through ${where}, not the HTTP proxy` },
-    renewsOnRejection: false,
-    injectedHeaders: () => [],
-    async inject() {
-      throw new Error(`${method} connections cannot be used through the HTTP proxy`);
-    },
-  };
-}
-
 /** The credential context of an HTTP request. */
 export function requestCredentialContext(c: Context<AppEnv>): CredentialContext {
   return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type KeyringMaterial, parseKeyringMaterial } from "../crypto/keyring";
+import { PARAGON_ENV_SHAPE, resolveParagonSettings } from "./paragon-settings";
 
 /**
  * Application configuration, parsed from the Worker's environment with zod at first use.
@@ -38,6 +39,7 @@ const configSchema = z
     /** OAuth authorization server (src/oauth-server): access-token signing keys (JSON JWK array) and trusted CIMD hosts. */
     OAUTH_SIGNING_KEYS: optionalString,
     OAUTH_TRUSTED_CLIENT_HOSTS: optionalString,
+    ...PARAGON_ENV_SHAPE,
   })
   .transform((raw, ctx) => {
     let keyring: KeyringMaterial | undefined;
@@ -64,6 +66,11 @@ const configSchema = z
       });
       return z.NEVER;
     }
+    // Paragon (SPEC §9): both-or-neither project id and key, PEM forms, fake origins only outside production.
+    const paragon = resolveParagonSettings(raw, raw.ENVIRONMENT);
+    for (const problem of paragon.problems)
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    if (paragon.problems.length > 0) return z.NEVER;
     return {
       environment: raw.ENVIRONMENT,
       /**
@@ -105,6 +112,7 @@ const configSchema = z
               maxRetries: raw.WORKOS_MAX_RETRIES,
             }
           : undefined,
+      paragon: paragon.settings,
     };
   })
   .superRefine((config, ctx) => {

@@ -57,6 +57,10 @@ export const ERROR_TABLE = {
   tool_not_found: { status: 404, level: "info" },
   mcp_unreachable: { status: 502, level: "warn" },
   mcp_timeout: { status: 504, level: "warn" },
+  // Paragon (SPEC §9, src/paragon/upstream.ts): unset settings; Paragon refused (4xx); Paragon failed/timed out.
+  paragon_not_configured: { status: 503, level: "warn" },
+  paragon_action_failed: { status: 400, level: "info" },
+  paragon_unavailable: { status: 502, level: "warn" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

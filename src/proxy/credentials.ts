@@ -3,10 +3,10 @@ import {
   basicCredentials,
   bearerCredentials,
   type CredentialProviders,
-  usedThroughOwnEndpoints,
 } from "../connections/credentials";
 import { mcpCredentials } from "../mcp-client/credentials";
 import { clientCredentialsCredentials, oauth2Credentials } from "../oauth-client/credentials";
+import { paragonCredentials } from "../paragon/credentials";
 
 /**
  * The credential provider of every connection method: the one table the proxy core, connection tests,
@@ -19,5 +19,5 @@ export const CREDENTIAL_PROVIDERS: CredentialProviders = {
   oauth2: oauth2Credentials,
   oauth2_client_credentials: clientCredentialsCredentials,
   mcp: mcpCredentials,
-  paragon: usedThroughOwnEndpoints("paragon", "the Paragon endpoints (/api/paragon)"),
+  paragon: paragonCredentials,
 };
