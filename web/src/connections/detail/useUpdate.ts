@@ -1,0 +1,48 @@
+import { useState } from "react";
+import { useToasts } from "../../shell/toasts";
+import { updateConnection } from "../api";
+import { type FieldErrors, formMessage, splitFieldErrors } from "../fieldErrors";
+import { describeError } from "../format";
+import type { Connection, ConnectionUpdate } from "../types";
+
+/**
+ * One edit form of the detail page: sends a partial update and puts the server's complaints next to
+ * the controls that caused them (`details[].path` → control), the rest in the form's own alert.
+ */
+export function useUpdate(connectionId: string, onUpdated: (connection: Connection) => void) {
+  const toasts = useToasts();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (update: ConnectionUpdate, paths: readonly string[], success: string): Promise<boolean> => {
+    toasts.clear();
+    setErrors({});
+    setFormError(null);
+    setBusy(true);
+    const body = await updateConnection(connectionId, update);
+    setBusy(false);
+    if (body.success) {
+      toasts.show("success", success);
+      onUpdated(body.data);
+      return true;
+    }
+    const split = splitFieldErrors(body.error, paths);
+    const placed = Object.keys(split.fields).length > 0;
+    setErrors(split.fields);
+    const rest = split.other.map((issue) => `${issue.path ? `${issue.path}: ` : ""}${issue.message}`).join("; ");
+    setFormError(
+      placed && !rest
+        ? null
+        : [formMessage(body.error, placed, describeError(body.error)), rest].filter(Boolean).join(" "),
+    );
+    return false;
+  };
+
+  const markMissing = (missing: FieldErrors) => {
+    setErrors(missing);
+    setFormError(null);
+  };
+
+  return { submit, errors, formError, busy, markMissing };
+}
