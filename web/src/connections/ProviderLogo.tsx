@@ -9,7 +9,6 @@ export function ProviderLogo({ provider, size = 40 }: { provider: Pick<Provider,
       alt=""
       width={size}
       height={size}
-      loading="lazy"
     />
   );
 }
