@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { encryptionAdminRoutes } from "./admin/encryption";
 import { adminRoutes } from "./admin/routes";
 import { sessionCookieName } from "./auth/cookies";
-import { sessionAuth } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
-import { connectionRoutes } from "./connections/routes";
+import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhooks";
+import { encryptionAdminRoutes } from "./connections/rotation-routes";
+import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import type { AppEnv } from "./platform/context";
@@ -15,43 +15,42 @@ import { apiCors } from "./platform/middleware/cors";
 import { csrfProtection } from "./platform/middleware/csrf";
 import { requestContext } from "./platform/middleware/request-context";
 import { securityHeaders } from "./platform/middleware/security-headers";
-import { outboundWebhookRoutes } from "./webhooks/outbound";
-import { workosWebhookRoutes } from "./webhooks/workos";
-
-const INBOUND_WEBHOOK_PATHS = new Set(["/api/webhooks/workos"]);
-const PROXY_PATH_PATTERN = /^\/api\/connections\/[^/]+\/proxy(\/|$)/;
+import { CREDENTIAL_PROVIDERS } from "./proxy/credentials";
+import { PROXY_PATH_PATTERN, proxyRoutes } from "./proxy/routes";
+import { outboundWebhookRoutes } from "./proxy/webhook-routes";
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
 
 /**
  * Builds the application: platform middleware, then one sub-app per feature. `src/index.ts` exports it.
- * The chained `.route()` calls keep `typeof app` usable as the RPC type of the web client.
+ * Each sub-app mounts its own session authentication; the exemptions below are declared by the
+ * sub-apps they concern. The chained `.route()` calls keep `typeof app` usable as the web client's RPC type.
  */
 export function createApp() {
   // Middleware instances are built once per app, not per request.
+  const csrfExempt = new Set(INBOUND_WEBHOOK_PATHS);
+  const streamedBodies = [PROXY_PATH_PATTERN];
   const jsonSizedBodies = limitBodySize();
   const csrf = csrfProtection((ctx) => sessionCookieName(ctx.var.config));
   const app = new Hono<AppEnv>()
     .use(requestContext())
     .use(securityHeaders())
     .use("/api/*", apiCors())
-    .use("/api/*", async (c, next) => {
-      // The proxy streams bodies through (up to the platform's request limit); everything else is JSON-sized.
-      if (PROXY_PATH_PATTERN.test(c.req.path)) return next();
+    .use("/api/*", async function bodySizeLimit(c, next) {
+      if (streamedBodies.some((pattern) => pattern.test(c.req.path))) return next();
       return jsonSizedBodies(c, next);
     })
-    .use("/api/*", async (c, next) => {
-      // Inbound webhooks are server-to-server, authenticated by their signatures, and carry no cookies.
-      if (INBOUND_WEBHOOK_PATHS.has(c.req.path)) return next();
+    .use("/api/*", async function csrfUnlessExempt(c, next) {
+      if (csrfExempt.has(c.req.path)) return next();
       return csrf(c, next);
     })
-    .use("/api/*", sessionAuth())
     .route("/api", healthRoutes)
     .route("/api/auth", authRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
     .route("/api/admin", adminRoutes)
-    .route("/api", connectionRoutes)
+    .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
+    .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
     .route("/api/webhooks", outboundWebhookRoutes);

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { JOB_REGISTRY } from "./job-registry";
 import { consumeJobs, recordDeadLetters } from "./jobs/consumer";
 import { getConfig } from "./platform/config";
 import { createLogger } from "./platform/logger";
@@ -18,7 +19,7 @@ export default {
     if (batch.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) {
       await recordDeadLetters(batch, env, log);
     } else {
-      await consumeJobs(batch, env, log);
+      await consumeJobs(batch, env, log, JOB_REGISTRY);
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -4,6 +4,7 @@ import type { AppEnv } from "../platform/context";
 import { describeError } from "../platform/logger";
 import { clientIp } from "../platform/rate-limit";
 import { redact } from "../platform/redact";
+import { auditRecordJob } from "./job";
 
 export interface AuditInput {
   action: string;
@@ -20,21 +21,18 @@ export interface AuditInput {
  * (`waitUntil`) and written by the `audit.record` job. Metadata is redacted first.
  */
 export function recordAudit(c: Context<AppEnv>, input: AuditInput): void {
-  const job = enqueueJob(c.env.JOBS, {
-    kind: "audit.record",
-    payload: {
-      id: crypto.randomUUID(),
-      occurredAt: Date.now(),
-      actorType: input.actorType ?? "user",
-      actorId: input.actorId ?? null,
-      action: input.action,
-      targetType: input.targetType ?? null,
-      targetId: input.targetId ?? null,
-      outcome: input.outcome,
-      requestId: c.var.requestId ?? null,
-      ip: clientIp(c).slice(0, 64),
-      metadata: input.metadata ? (redact(input.metadata) as Record<string, unknown>) : null,
-    },
+  const job = enqueueJob(c.env.JOBS, auditRecordJob, {
+    id: crypto.randomUUID(),
+    occurredAt: Date.now(),
+    actorType: input.actorType ?? "user",
+    actorId: input.actorId ?? null,
+    action: input.action,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    outcome: input.outcome,
+    requestId: c.var.requestId ?? null,
+    ip: clientIp(c).slice(0, 64),
+    metadata: input.metadata ? (redact(input.metadata) as Record<string, unknown>) : null,
   }).catch((error: unknown) =>
     c.var.log.error("audit event not recorded", { action: input.action, error: describeError(error) }),
   );

@@ -12,12 +12,12 @@ import { jsonBody, queryParams } from "../platform/middleware/body";
 import { clientIp, enforceRateLimit } from "../platform/rate-limit";
 import { clearAppCookie, readAppCookie, sessionCookieName, setAppCookie, signInNonceCookieName } from "./cookies";
 import { requireIdentityProvider, requireWorkOS } from "./identity";
-import { currentSession, requireSession } from "./middleware";
 import { devLoginPage, signInErrorPage } from "./pages";
 import { DEV_LOGIN_PATH, DevIdentityProvider } from "./providers/dev";
 import { IdentityProviderError, type SignInProfile } from "./providers/types";
 import { workosClient, workosFailureToAppError } from "./providers/workos";
 import { sanitizeReturnTo } from "./return-to";
+import { currentSession, requireSession, sessionAuth } from "./session-auth";
 import { SESSION_ABSOLUTE_LIFETIME_MS } from "./session-policy";
 import { createSession, type LoadedSession, revokeSession, revokeUserSessions } from "./sessions";
 import {
@@ -291,7 +291,7 @@ export const authRoutes = new Hono<AppEnv>()
 
   .get("/me", requireSession(), (c) => c.json({ success: true, data: describeSession(currentSession(c)) }))
 
-  .post("/logout", async (c) => {
+  .post("/logout", sessionAuth(), async (c) => {
     const config = c.var.config;
     const session = c.var.session;
     let logoutUrl: string | null = null;

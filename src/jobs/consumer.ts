@@ -5,14 +5,12 @@ import type { Logger } from "../platform/logger";
 import { describeError, safeErrorMessage } from "../platform/logger";
 import { redact } from "../platform/redact";
 import { retryDelaySeconds } from "./backoff";
+import type { JobContext, JobRegistry } from "./define";
 import { PermanentJobError } from "./errors";
-import { JOB_HANDLERS, type JobContext, type JobHandlers } from "./handlers";
-import { type JobMessage, jobMessageSchema } from "./messages";
 
 const MAX_ERROR_LENGTH = 2000;
 
 export interface ConsumeOptions {
-  handlers?: JobHandlers;
   now?: () => number;
   random?: () => number;
 }
@@ -25,13 +23,18 @@ export interface ConsumeOptions {
  * - malformed message or `PermanentJobError` → recorded as dead at once, acked.
  * After `max_retries` the platform moves the message to the dead-letter queue (`recordDeadLetters`).
  */
-export async function consumeJobs(batch: MessageBatch<unknown>, env: Env, log: Logger, options: ConsumeOptions = {}) {
+export async function consumeJobs(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  log: Logger,
+  registry: JobRegistry,
+  options: ConsumeOptions = {},
+) {
   const db = getDb(env.DB);
-  const handlers = options.handlers ?? JOB_HANDLERS;
   const now = options.now ?? Date.now;
   await Promise.all(
     batch.messages.map((message) =>
-      processMessage(message, batch.queue, { env, db, log }, handlers, now, options.random),
+      processMessage(message, batch.queue, { env, db, log }, registry, now, options.random),
     ),
   );
 }
@@ -40,11 +43,11 @@ async function processMessage(
   message: Message<unknown>,
   queue: string,
   context: JobContext,
-  handlers: JobHandlers,
+  registry: JobRegistry,
   now: () => number,
   random?: () => number,
 ): Promise<void> {
-  const parsed = jobMessageSchema.safeParse(message.body);
+  const parsed = registry.schema.safeParse(message.body);
   const jobId = parsed.success ? parsed.data.jobId : (bodyJobId(message.body) ?? message.id);
   const log = context.log.child({
     job_id: jobId,
@@ -68,7 +71,9 @@ async function processMessage(
   }
   const job = parsed.data;
   try {
-    await (handlers[job.kind] as (job: JobMessage, context: JobContext) => Promise<void>)(job, { ...context, log });
+    const handler = registry.handlers[job.kind];
+    if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
+    await handler(job, { ...context, log });
     message.ack();
     if (message.attempts > 1) await markResolved(context.db, jobId, now());
   } catch (error) {

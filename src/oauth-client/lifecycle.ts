@@ -1,9 +1,13 @@
-import type { DecryptedConnection } from "../connections/store";
-import { readStoredTokens } from "../connections/tokens";
-import { keyringFor } from "../crypto/keyring";
-import type { AppConfig } from "../platform/config";
+import type { CredentialContext, UsableConnectionOf } from "../connections/credentials";
+import type { ConnectionRef } from "../connections/store";
 import { AppError } from "../platform/errors";
 import { decideRefresh } from "./refresh-policy";
+import { readStoredTokens } from "./token-store";
+
+/** Where the owner re-authorizes an expired connection. */
+export function reconnectLink(connection: { id: string; provider: string }): string {
+  return `/api/oauth/${connection.provider}/authorize?connection_id=${connection.id}`;
+}
 
 /**
  * The one way to get a usable access token for an `oauth2` connection — used by the proxy, connection
@@ -11,37 +15,34 @@ import { decideRefresh } from "./refresh-policy";
  * refused upstream) goes through the connection's `ConnectionRefresher` Durable Object.
  */
 export async function usableAccessToken(
-  env: Env,
-  config: AppConfig,
-  connection: DecryptedConnection,
+  context: CredentialContext,
+  connection: UsableConnectionOf<"oauth2"> & ConnectionRef,
   options: { rejectedAccessToken?: string } = {},
 ): Promise<string> {
   if (connection.status === "expired" || connection.refreshExhausted) {
     throw new AppError("connection_expired", "This connection's authorization has expired; reconnect it", {
-      details: { reconnect: `/api/oauth/${connection.provider}/authorize?connection_id=${connection.id}` },
+      details: { reconnect: reconnectLink(connection) },
     });
   }
-  const tokens = connection.tokensEncrypted ? await readStoredTokens(keyringFor(config.keyring), connection) : null;
+  const tokens = await readStoredTokens(context.keyring, connection);
   if (!tokens) throw new AppError("connection_not_authorized", "Authorize this OAuth connection before using it");
   const forced = options.rejectedAccessToken !== undefined;
   const decision = decideRefresh(
     { expiresAt: tokens.expires_at, hasRefreshToken: Boolean(tokens.refresh_token) },
-    Date.now(),
+    context.now(),
     forced,
   );
   if (!decision.refresh) return tokens.access_token;
 
-  const stub = env.CONNECTION_REFRESHER.get(env.CONNECTION_REFRESHER.idFromName(connection.id));
-  const outcome = await stub.refresh({
+  const namespace = context.env.CONNECTION_REFRESHER;
+  const outcome = await namespace.get(namespace.idFromName(connection.id)).refresh({
     connectionId: connection.id,
     userId: connection.userId,
     rejectedAccessToken: options.rejectedAccessToken,
   });
   if (outcome.ok) return outcome.accessToken;
   throw new AppError(outcome.code, outcome.message, {
-    ...(outcome.code === "connection_expired"
-      ? { details: { reconnect: `/api/oauth/${connection.provider}/authorize?connection_id=${connection.id}` } }
-      : {}),
+    ...(outcome.code === "connection_expired" ? { details: { reconnect: reconnectLink(connection) } } : {}),
     ...(outcome.retryAfterSeconds ? { headers: { "retry-after": String(outcome.retryAfterSeconds) } } : {}),
   });
 }

@@ -1,17 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, isNull } from "drizzle-orm";
 import { findProvider } from "../connections/catalog";
-import { decryptConnection } from "../connections/store";
-import { authorizedConnectionColumns, readStoredTokens } from "../connections/tokens";
+import { applyStatusEvent, decryptConnection, findLiveConnection, updateConnection } from "../connections/store";
 import { keyringFor } from "../crypto/keyring";
 import { getDb } from "../db/client";
-import { connections } from "../db/schema";
 import { getConfig } from "../platform/config";
 import { isAppError } from "../platform/errors";
 import { createLogger, describeError } from "../platform/logger";
-import { resolveOAuthApp } from "./app";
+import { resolveOAuthApp } from "./oauth-app";
 import { cooldownMs, decideRefresh, isExhausted, utcDay } from "./refresh-policy";
 import { callTokenEndpoint } from "./token-endpoint";
+import { authorizedTokenColumns, readStoredTokens } from "./token-store";
 
 export interface RefreshRequest {
   connectionId: string;
@@ -57,6 +55,8 @@ const FAILURE_STATE_KEY = "refresh-failures";
  */
 export class ConnectionRefresher extends DurableObject<Env> {
   #inflight: Promise<RefreshOutcome> | null = null;
+  /** The clock every decision reads; tests move it instead of writing this object's storage. */
+  now: () => number = Date.now;
 
   async refresh(request: RefreshRequest): Promise<RefreshOutcome> {
     this.#inflight ??= this.#refreshOnce(request).finally(() => {
@@ -74,19 +74,9 @@ export class ConnectionRefresher extends DurableObject<Env> {
       level: config.logLevel,
       context: { connection_id: request.connectionId, component: "refresher" },
     });
-    const now = Date.now();
+    const now = this.now();
 
-    const row = await db
-      .select()
-      .from(connections)
-      .where(
-        and(
-          eq(connections.id, request.connectionId),
-          eq(connections.userId, request.userId),
-          isNull(connections.deletedAt),
-        ),
-      )
-      .get();
+    const row = await findLiveConnection(db, { id: request.connectionId, userId: request.userId });
     if (!row) return { ok: false, code: "connection_not_authorized", message: "Connection not found" };
     if (row.status === "expired" || row.refreshExhausted) {
       return {
@@ -130,7 +120,7 @@ export class ConnectionRefresher extends DurableObject<Env> {
       result = await callTokenEndpoint(
         app,
         { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string },
-        { allowInsecure: config.environment === "development", now, previous: tokens },
+        { allowInsecure: config.allowInsecureTargets, now, previous: tokens },
       );
     } catch (error) {
       if (isAppError(error) && error.code === "provider_not_configured")
@@ -140,10 +130,10 @@ export class ConnectionRefresher extends DurableObject<Env> {
 
     if (result.ok) {
       // Persist first: the provider has already invalidated the old refresh token if it rotates them.
-      await db
-        .update(connections)
-        .set(await authorizedConnectionColumns(keyring, row, result.tokens, now))
-        .where(eq(connections.id, row.id));
+      await updateConnection(db, row, await authorizedTokenColumns(keyring, row, result.tokens, now), {
+        event: { type: "authorized" },
+        now,
+      });
       await this.ctx.storage.delete(FAILURE_STATE_KEY);
       log.info("token refreshed", {
         reason: decision.reason,
@@ -154,18 +144,16 @@ export class ConnectionRefresher extends DurableObject<Env> {
 
     const reason = `${result.error}: ${result.description}`.slice(0, 500);
     if (result.kind !== "transient") {
-      await db
-        .update(connections)
-        .set({
-          status: "expired",
-          statusReason:
-            result.kind === "invalid_grant"
-              ? "The provider revoked or expired the authorization; reconnect"
-              : `The provider refused the refresh (${result.error}); reconnect`,
-          lastRefreshError: reason,
-          refreshAttempts: row.refreshAttempts + 1,
-        })
-        .where(eq(connections.id, row.id));
+      await applyStatusEvent(
+        db,
+        row,
+        {
+          type: "grant_ended",
+          reason: result.kind === "invalid_grant" ? "invalid_grant" : "refused",
+          error: result.error,
+        },
+        { lastRefreshError: reason, refreshAttempts: row.refreshAttempts + 1 },
+      );
       await this.ctx.storage.delete(FAILURE_STATE_KEY);
       log.warn("refresh refused; connection expired", { error: result.error });
       return {
@@ -180,20 +168,10 @@ export class ConnectionRefresher extends DurableObject<Env> {
     const exhausted = isExhausted(days);
     const until = now + cooldownMs(consecutiveFailures);
     await this.ctx.storage.put(FAILURE_STATE_KEY, { until, consecutiveFailures, days } satisfies FailureState);
-    await db
-      .update(connections)
-      .set({
-        lastRefreshError: reason,
-        refreshAttempts: row.refreshAttempts + 1,
-        ...(exhausted
-          ? {
-              refreshExhausted: true,
-              status: "expired",
-              statusReason: "Refreshing failed on consecutive days; reconnect",
-            }
-          : {}),
-      })
-      .where(eq(connections.id, row.id));
+    const failure = { lastRefreshError: reason, refreshAttempts: row.refreshAttempts + 1 };
+    if (exhausted)
+      await applyStatusEvent(db, row, { type: "refresh_exhausted" }, { ...failure, refreshExhausted: true });
+    else await updateConnection(db, row, failure, { now });
     log.warn("refresh failed; cooling down", {
       error: result.error,
       consecutive_failures: consecutiveFailures,

@@ -1,48 +1,40 @@
 import { findProvider } from "../connections/catalog";
-import { encodeBasic } from "../connections/injection";
-import type { DecryptedConnection } from "../connections/store";
-import { readStoredTokens } from "../connections/tokens";
-import type { Keyring } from "../crypto/keyring";
+import type { CredentialContext, UsableConnectionOf } from "../connections/credentials";
 import { checkOutboundUrl } from "../outbound/url-policy";
-import { resolveOAuthApp } from "./app";
+import { applyClientAuthentication } from "./client-auth";
+import { resolveOAuthApp } from "./oauth-app";
+import { oauthAppClient } from "./token-endpoint";
+import { readStoredTokens } from "./token-store";
 
 const REVOCATION_TIMEOUT_MS = 5_000;
 
 /**
  * Revokes a deleted OAuth connection's grant at the provider (RFC 7009), when its catalog entry has a
  * revocation endpoint: the refresh token when there is one (revoking it ends the grant, §2.1), else the
- * access token. Best effort, called in the background: a failure never blocks or undoes the delete.
+ * access token, with the same client authentication as the token endpoint (§2.1). Best effort, called in
+ * the background: a failure never blocks or undoes the delete.
  * @returns whether the provider acknowledged the revocation.
  */
 export async function revokeAtProvider(
-  env: Env,
-  keyring: Keyring,
-  connection: DecryptedConnection,
-  allowInsecure: boolean,
+  context: CredentialContext,
+  connection: UsableConnectionOf<"oauth2"> & { id: string },
 ): Promise<boolean> {
-  if (connection.connection.method !== "oauth2") return false;
   const provider = findProvider(connection.provider);
   if (!provider?.oauth2?.revocation_url) return false;
-  const tokens = await readStoredTokens(keyring, connection);
+  const tokens = await readStoredTokens(context.keyring, connection);
   if (!tokens) return false;
-  const target = checkOutboundUrl(provider.oauth2.revocation_url, { allowInsecure });
+  const target = checkOutboundUrl(provider.oauth2.revocation_url, {
+    allowInsecure: context.config.allowInsecureTargets,
+  });
   if (!target.ok) return false;
-  const app = resolveOAuthApp(provider, connection.connection, env);
+  const app = resolveOAuthApp(provider, connection.connection, context.env);
   const body = new URLSearchParams(
     tokens.refresh_token
       ? { token: tokens.refresh_token, token_type_hint: "refresh_token" }
       : { token: tokens.access_token, token_type_hint: "access_token" },
   );
   const headers = new Headers({ "content-type": "application/x-www-form-urlencoded" });
-  if (app.tokenAuthMethod === "client_secret_basic" && app.clientSecret) {
-    headers.set(
-      "authorization",
-      `Basic ${encodeBasic(encodeURIComponent(app.clientId), encodeURIComponent(app.clientSecret))}`,
-    );
-  } else {
-    body.set("client_id", app.clientId);
-    if (app.clientSecret) body.set("client_secret", app.clientSecret);
-  }
+  applyClientAuthentication(oauthAppClient(app), headers, body);
   const response = await fetch(target.url, {
     method: "POST",
     headers,

@@ -1,31 +1,30 @@
-import { and, eq, isNull, like } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
-import { currentSession, requireSession } from "../auth/middleware";
+import { currentSession, requireSession, sessionAuth } from "../auth/session-auth";
 import { findProvider, type ProviderEntry } from "../connections/catalog";
 import type { ConnectionData } from "../connections/data";
 import {
-  connectionSummary,
   decryptConnection,
+  type EncryptedConnection,
   encryptConnectionData,
   findConnection,
-  keyIdOf,
-  tokensAssociatedData,
+  insertConnection,
+  uniqueConnectionName,
+  updateConnection,
 } from "../connections/store";
-import { authorizedConnectionColumns } from "../connections/tokens";
-import { encryptString } from "../crypto/aes-gcm";
+import { connectionSummary } from "../connections/summary";
 import { keyringFor } from "../crypto/keyring";
 import { computeCodeChallenge, createCodeVerifier } from "../crypto/pkce";
 import { randomToken } from "../crypto/tokens";
 import { getDb } from "../db/client";
-import { connections } from "../db/schema";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { queryParams } from "../platform/middleware/body";
-import { resolveOAuthApp } from "./app";
+import { resolveOAuthApp } from "./oauth-app";
 import { oauthResultPage } from "./pages";
 import { callTokenEndpoint } from "./token-endpoint";
+import { authorizedTokenColumns } from "./token-store";
 
 /** Authorization transactions live 10 minutes and are used once (RFC 6749 §10.12). */
 export const OAUTH_TRANSACTION_TTL_SECONDS = 600;
@@ -57,26 +56,6 @@ const authorizeQuery = z.strictObject({
   connection_id: z.uuid().optional(),
   name: z.string().trim().min(1).max(100).optional(),
 });
-
-/** Picks a free name: "GitHub", then "GitHub (2)", … */
-async function uniqueName(c: Context<AppEnv>, userId: string, wanted: string): Promise<string> {
-  const taken = new Set(
-    (
-      await getDb(c.env.DB)
-        .select({ name: connections.name })
-        .from(connections)
-        .where(
-          and(
-            eq(connections.userId, userId),
-            isNull(connections.deletedAt),
-            like(connections.name, `${wanted.replaceAll("%", "")}%`),
-          ),
-        )
-    ).map((row) => row.name),
-  );
-  if (!taken.has(wanted)) return wanted;
-  for (let i = 2; ; i++) if (!taken.has(`${wanted} (${i})`)) return `${wanted} (${i})`;
-}
 
 /**
  * The client side of OAuth 2.0 (SPEC §6.5): the authorization-code flow with PKCE in a popup, for every
@@ -130,7 +109,7 @@ export const oauthClientRoutes = new Hono<AppEnv>()
     return c.json({ success: true, data: { authUrl: url.toString() } });
   })
 
-  .get("/:provider/callback", async (c) => {
+  .get("/:provider/callback", sessionAuth(), async (c) => {
     const fail = (status: 400 | 403 | 404 | 502, error: string, description: string) => {
       c.var.log.warn("oauth connection failed", { error, provider: c.req.param("provider") });
       return oauthResultPage(c, status, { type: "oauth_error", error, description });
@@ -187,7 +166,7 @@ export const oauthClientRoutes = new Hono<AppEnv>()
         redirect_uri: tx.redirectUri,
         ...(tx.codeVerifier ? { code_verifier: tx.codeVerifier } : {}),
       },
-      { allowInsecure: c.var.config.environment === "development", now },
+      { allowInsecure: c.var.config.allowInsecureTargets, now },
     );
     if (!result.ok) {
       return fail(
@@ -198,44 +177,31 @@ export const oauthClientRoutes = new Hono<AppEnv>()
     }
 
     // One write per outcome, tokens included: nothing half-connected can remain.
-    let row: typeof connections.$inferSelect;
+    let row: EncryptedConnection;
     if (existing) {
-      row = await db
-        .update(connections)
-        .set(await authorizedConnectionColumns(keyring, existing, result.tokens, now))
-        .where(and(eq(connections.id, existing.id), eq(connections.userId, session.userId)))
-        .returning()
-        .get();
+      row = await updateConnection(db, existing, await authorizedTokenColumns(keyring, existing, result.tokens, now), {
+        event: { type: "authorized" },
+        now,
+      });
     } else {
       const id = crypto.randomUUID();
-      const dataEncrypted = await encryptConnectionData(keyring, id, session.userId, {});
-      row = await db
-        .insert(connections)
-        .values({
-          id,
-          userId: session.userId,
-          organizationId: session.organizations[0]?.id ?? null,
-          name: await uniqueName(c, session.userId, tx.name ?? provider.name),
-          provider: provider.id,
-          connectionMethod: "oauth2",
-          status: "active",
-          dataEncrypted,
-          encryptionKeyId: keyIdOf(dataEncrypted),
-          tokensEncrypted: await encryptString(
-            keyring,
-            JSON.stringify(result.tokens),
-            tokensAssociatedData(id, session.userId),
-          ),
-          tokenExpiresAt: result.tokens.expires_at,
-          baseUrl: provider.api_base_url ?? null,
-          retries: provider.retry?.max_retries ?? 2,
-          backoffMs: provider.retry?.backoff_ms ?? 500,
-          lastRefreshAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .get();
+      const owner = { id, userId: session.userId };
+      row = await insertConnection(db, {
+        id,
+        userId: session.userId,
+        organizationId: session.organizations[0]?.id ?? null,
+        name: await uniqueConnectionName(db, session.userId, tx.name ?? provider.name),
+        provider: provider.id,
+        connectionMethod: "oauth2",
+        awaitsAuthorization: false,
+        dataEncrypted: await encryptConnectionData(keyring, id, session.userId, {}),
+        ...(await authorizedTokenColumns(keyring, owner, result.tokens, now)),
+        baseUrl: provider.api_base_url ?? null,
+        retries: provider.retry?.max_retries ?? 2,
+        backoffMs: provider.retry?.backoff_ms ?? 500,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
     recordAudit(c, {
       action: existing ? "connection.reconnect" : "connection.create",

@@ -1,9 +1,14 @@
 import { z } from "zod";
-import { encodeBasic } from "../connections/injection";
-import type { StoredTokens } from "../connections/tokens";
 import { checkOutboundUrl } from "../outbound/url-policy";
-import type { OAuthApp } from "./app";
+import { applyClientAuthentication } from "./client-auth";
+import type { OAuthApp } from "./oauth-app";
 import { classifyRefreshFailure, type RefreshFailureKind } from "./refresh-policy";
+import type { StoredTokens } from "./token-store";
+
+/** The client credentials of an app, for `applyClientAuthentication`. */
+export function oauthAppClient(app: OAuthApp) {
+  return { clientId: app.clientId, clientSecret: app.clientSecret, method: app.tokenAuthMethod } as const;
+}
 
 /** Bound on one token-endpoint call. */
 export const TOKEN_ENDPOINT_TIMEOUT_MS = 10_000;
@@ -36,12 +41,7 @@ export async function callTokenEndpoint(
     return { ok: false, kind: "rejected", status: null, error: "invalid_token_url", description: target.message };
   const body = new URLSearchParams({ ...app.extraTokenParams, ...grant });
   const headers = new Headers({ "content-type": "application/x-www-form-urlencoded", accept: "application/json" });
-  if (app.tokenAuthMethod === "client_secret_basic" && app.clientSecret) {
-    headers.set("authorization", `Basic ${encodeBasic(formEncode(app.clientId), formEncode(app.clientSecret))}`);
-  } else {
-    body.set("client_id", app.clientId);
-    if (app.clientSecret) body.set("client_secret", app.clientSecret);
-  }
+  applyClientAuthentication(oauthAppClient(app), headers, body);
   let response: Response;
   try {
     response = await fetch(target.url, {
@@ -118,8 +118,4 @@ function parseBody(text: string, contentType: string | null): Record<string, unk
   } catch {
     return null;
   }
-}
-
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, "+");
 }

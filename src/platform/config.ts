@@ -63,6 +63,12 @@ const configSchema = z
     }
     return {
       environment: raw.ENVIRONMENT,
+      /**
+       * The one decision on whether user-supplied outbound targets may be plain http or loopback/private
+       * (local development only, where upstreams run on this machine). Everything that sends a request to
+       * a user-supplied URL reads this field; nothing re-derives it from `environment`.
+       */
+      allowInsecureTargets: raw.ENVIRONMENT === "development",
       appUrl: raw.APP_URL,
       appOrigin: raw.APP_URL.origin,
       corsAllowedOrigins: new Set([raw.APP_URL.origin, ...corsOrigins]),

@@ -1,22 +1,15 @@
-import type { LoadedSession } from "../auth/sessions";
-import type { EncryptedConnection } from "../connections/store";
 import type { AppConfig } from "./config";
 import type { Logger } from "./logger";
 
-/** Variables every request carries, set by `requestContext`. */
+/**
+ * Variables every request carries, set by `requestContext`. Features add their own request variables
+ * by augmenting Hono's `ContextVariableMap` next to the middleware that sets them (e.g. the session, in
+ * `auth/session-auth.ts`), so the platform knows nothing of features.
+ */
 export interface AppVariables {
   requestId: string;
   log: Logger;
   config: AppConfig;
-  /** Set by `sessionAuth` when the request carries a valid session cookie. */
-  session?: LoadedSession;
-  /**
-   * On proxy paths, the connection loaded in the same D1 round trip as the session: undefined when not
-   * prefetched, null when the session's owner has no such live connection.
-   */
-  prefetchedConnection?: EncryptedConnection | null;
-  /** On `GET /api/connections`, the list read in the same D1 round trip as the session. */
-  prefetchedConnections?: EncryptedConnection[];
 }
 
 /** The Hono environment of the whole application. */

@@ -43,12 +43,10 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   const log = c.var.log ?? createLogger();
   if (isAppError(error)) {
-    // Upstream failures and refresh back-offs are the outside world's, not ours: a warning, not a page at 3 a.m.
-    if (error.status >= 500) {
-      const level =
-        error.code.startsWith("upstream_") || error.code === "connection_refresh_backoff" ? "warn" : "error";
-      log[level]("request failed", { error_code: error.code, error: describeError(error) });
-    }
+    // The level is a column of the error table: the caller's mistakes are not logged here (the access log
+    // has their status), the outside world's failures are warnings, and only our own are errors.
+    if (error.level !== "info")
+      log[error.level]("request failed", { error_code: error.code, error: describeError(error) });
     return errorResponse(c, error);
   }
   if (error instanceof HTTPException) {

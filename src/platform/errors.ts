@@ -1,37 +1,48 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
+/** How loudly a failure is logged: the outside world's failures are warnings, ours are errors. */
+export type ErrorLogLevel = "info" | "warn" | "error";
+
+interface ErrorSpec {
+  status: ContentfulStatusCode;
+  /** Level of the "request failed" log line; `info` codes are expected outcomes and are not logged. */
+  level: ErrorLogLevel;
+}
+
 /**
  * The stable, documented error codes of the API. Clients switch on these; never rename one.
- * Each maps to one HTTP status so a code always means the same thing on the wire.
+ * Each maps to one HTTP status so a code always means the same thing on the wire, and to the level it
+ * is logged at (a 4xx is the caller's doing; an upstream failure is the outside world's; only our own
+ * failures page someone).
  * @see ../../README.md#errors
  */
-export const ERROR_STATUS = {
-  invalid_json: 400,
-  invalid_request: 400,
-  unauthenticated: 401,
-  invalid_signature: 401,
-  forbidden: 403,
-  csrf_rejected: 403,
-  target_not_allowed: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  connection_not_authorized: 409,
-  connection_expired: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  internal_error: 500,
-  credentials_unreadable: 500,
-  upstream_error: 502,
-  service_unavailable: 503,
-  auth_not_configured: 503,
-  provider_not_configured: 503,
-  connection_refresh_backoff: 503,
-  upstream_timeout: 504,
-} as const satisfies Record<string, ContentfulStatusCode>;
+export const ERROR_TABLE = {
+  invalid_json: { status: 400, level: "info" },
+  invalid_request: { status: 400, level: "info" },
+  unauthenticated: { status: 401, level: "info" },
+  invalid_signature: { status: 401, level: "info" },
+  forbidden: { status: 403, level: "info" },
+  csrf_rejected: { status: 403, level: "info" },
+  target_not_allowed: { status: 403, level: "info" },
+  not_found: { status: 404, level: "info" },
+  method_not_allowed: { status: 405, level: "info" },
+  conflict: { status: 409, level: "info" },
+  connection_not_authorized: { status: 409, level: "info" },
+  connection_expired: { status: 409, level: "info" },
+  payload_too_large: { status: 413, level: "info" },
+  unsupported_media_type: { status: 415, level: "info" },
+  rate_limited: { status: 429, level: "info" },
+  internal_error: { status: 500, level: "error" },
+  credentials_unreadable: { status: 500, level: "error" },
+  upstream_error: { status: 502, level: "warn" },
+  service_unavailable: { status: 503, level: "error" },
+  auth_not_configured: { status: 503, level: "warn" },
+  provider_not_configured: { status: 503, level: "warn" },
+  connection_refresh_backoff: { status: 503, level: "warn" },
+  upstream_timeout: { status: 504, level: "warn" },
+} as const satisfies Record<string, ErrorSpec>;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = keyof typeof ERROR_TABLE;
 
 export interface AppErrorOptions {
   /** Safe, structured details for the client (validation issues, the field that clashed). Never secrets. */
@@ -43,8 +54,9 @@ export interface AppErrorOptions {
 }
 
 /**
- * The one error family of the application. Throw it anywhere; the `onError` handler turns it into
- * the envelope `{ success: false, error: { code, message, details?, request_id } }`.
+ * The one error family of the API envelope. Throw it anywhere; the `onError` handler turns it into
+ * `{ success: false, error: { code, message, details?, request_id } }`. OAuth endpoints use `OAuthError`
+ * (./oauth-error.ts) instead, whose wire format is RFC 6749's.
  *
  * @example
  * throw new AppError("not_found", "Connection not found");
@@ -52,6 +64,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: ContentfulStatusCode;
+  readonly level: ErrorLogLevel;
   readonly details?: unknown;
   readonly headers?: Record<string, string>;
 
@@ -59,7 +72,8 @@ export class AppError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.status = ERROR_TABLE[code].status;
+    this.level = ERROR_TABLE[code].level;
     this.details = options.details;
     this.headers = options.headers;
   }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { SESSION_COMPANIONS } from "../../src/connections/prefetch";
+import { connectionList } from "../../src/connections/session-companions";
 import { ALL_METHODS, bodyFor, createConnection, type Summary } from "../helpers/connections";
 import { expectData, expectError } from "../helpers/http";
 import { signedInBrowser } from "../helpers/session";
@@ -95,8 +95,7 @@ describe("connections CRUD (SPEC §6.3)", () => {
     const prefetched = await Promise.all(
       queries.map(async (q) => expectData<Summary[]>(await browser.request(`/api/connections${q}`))),
     );
-    const listCompanion = SESSION_COMPANIONS[1] as (typeof SESSION_COMPANIONS)[number];
-    const skipped = vi.spyOn(listCompanion, "statement").mockReturnValue(null);
+    const skipped = vi.spyOn(connectionList, "statement").mockReturnValue(null);
     const separate = await Promise.all(
       queries.map(async (q) => expectData<Summary[]>(await browser.request(`/api/connections${q}`))),
     );

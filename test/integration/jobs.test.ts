@@ -1,17 +1,25 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import type { z } from "zod";
+import { auditRecordJob } from "../../src/audit/job";
 import worker from "../../src/index";
+import { JOB_REGISTRY } from "../../src/job-registry";
 import { consumeJobs } from "../../src/jobs/consumer";
+import type { Job, JobHandlers, JobRegistry } from "../../src/jobs/define";
 import { PermanentJobError } from "../../src/jobs/errors";
-import { JOB_HANDLERS } from "../../src/jobs/handlers";
-import type { JobOf } from "../../src/jobs/messages";
 import { enqueueJob } from "../../src/jobs/producer";
 import { createLogger } from "../../src/platform/logger";
 
 const silent = createLogger({ sink: () => {} });
 
-type AuditJob = JobOf<"audit.record">;
+type AuditJob = Job<"audit.record", z.output<typeof auditRecordJob.payload>>;
+const JOB_HANDLERS = JOB_REGISTRY.handlers;
+
+/** The application's registry with some handlers replaced. */
+function withHandlers(handlers: JobHandlers): JobRegistry {
+  return { ...JOB_REGISTRY, handlers: { ...JOB_REGISTRY.handlers, ...handlers } };
+}
 
 function auditJob(overrides: Partial<AuditJob["payload"]> = {}): AuditJob {
   return {
@@ -88,7 +96,7 @@ describe("jobs queue consumer", () => {
     const job = auditJob();
     const failing = { ...JOB_HANDLERS, "audit.record": vi.fn().mockRejectedValue(new Error("D1 overloaded")) };
     const { batch, messages } = spyBatch("edge-jobs", [job], 3);
-    await consumeJobs(batch, env, silent, { handlers: failing, random: () => 0.5 });
+    await consumeJobs(batch, env, silent, withHandlers(failing), { random: () => 0.5 });
     expect(messages[0]?.retry).toHaveBeenCalledWith({ delaySeconds: 40 });
     expect(messages[0]?.ack).not.toHaveBeenCalled();
     expect(await failureRow(job.jobId)).toMatchObject({
@@ -103,13 +111,13 @@ describe("jobs queue consumer", () => {
     const bad = auditJob({ action: "will.fail" });
     const handlers = {
       ...JOB_HANDLERS,
-      "audit.record": vi.fn(async (job: AuditJob, context: Parameters<(typeof JOB_HANDLERS)["audit.record"]>[1]) => {
-        if (job.payload.action === "will.fail") throw new Error("boom");
-        await JOB_HANDLERS["audit.record"](job, context);
+      "audit.record": vi.fn(async (job: Job, context: Parameters<JobHandlers[string]>[1]) => {
+        if ((job as AuditJob).payload.action === "will.fail") throw new Error("boom");
+        await auditRecordJob.handler(job as AuditJob, context);
       }),
     };
     const { batch, messages } = spyBatch("edge-jobs", [bad, good]);
-    await consumeJobs(batch, env, silent, { handlers });
+    await consumeJobs(batch, env, silent, withHandlers(handlers));
     expect(messages[0]?.retry).toHaveBeenCalled();
     expect(messages[1]?.ack).toHaveBeenCalled();
   });
@@ -121,7 +129,7 @@ describe("jobs queue consumer", () => {
       "audit.record": vi.fn().mockRejectedValue(new PermanentJobError("row deleted")),
     };
     const { batch, messages } = spyBatch("edge-jobs", [job]);
-    await consumeJobs(batch, env, silent, { handlers });
+    await consumeJobs(batch, env, silent, withHandlers(handlers));
     expect(messages[0]?.ack).toHaveBeenCalled();
     expect(messages[0]?.retry).not.toHaveBeenCalled();
     expect((await failureRow(job.jobId))?.dead_at).toBeTypeOf("number");
@@ -130,8 +138,8 @@ describe("jobs queue consumer", () => {
   it("marks an earlier failure resolved when a retry succeeds", async () => {
     const job = auditJob();
     const failing = { ...JOB_HANDLERS, "audit.record": vi.fn().mockRejectedValue(new Error("transient")) };
-    await consumeJobs(spyBatch("edge-jobs", [job], 1).batch, env, silent, { handlers: failing });
-    await consumeJobs(spyBatch("edge-jobs", [job], 2).batch, env, silent);
+    await consumeJobs(spyBatch("edge-jobs", [job], 1).batch, env, silent, withHandlers(failing));
+    await consumeJobs(spyBatch("edge-jobs", [job], 2).batch, env, silent, JOB_REGISTRY);
     expect((await failureRow(job.jobId))?.resolved_at).toBeTypeOf("number");
   });
 });
@@ -140,7 +148,7 @@ describe("dead-letter queue consumer", () => {
   it("records every dead message with kind, redacted body, attempts and the last error", async () => {
     const job = auditJob({ metadata: { access_token: "tok-secret-value" } });
     const failing = { ...JOB_HANDLERS, "audit.record": vi.fn().mockRejectedValue(new Error("upstream 503")) };
-    await consumeJobs(spyBatch("edge-jobs", [job], 6).batch, env, silent, { handlers: failing });
+    await consumeJobs(spyBatch("edge-jobs", [job], 6).batch, env, silent, withHandlers(failing));
     vi.spyOn(console, "log").mockImplementation(() => {});
     const result = await runWorkerQueue("edge-jobs-dlq", [job], 1);
     expect(result.explicitAcks).toHaveLength(1);
@@ -164,17 +172,15 @@ describe("dead-letter queue consumer", () => {
 describe("enqueueJob", () => {
   it("sends a validated message with a job id", async () => {
     const send = vi.spyOn(env.JOBS, "send").mockResolvedValue({ metadata: {} } as QueueSendResponse);
-    const { jobId: _, enqueuedAt: __, ...job } = auditJob();
-    const jobId = await enqueueJob(env.JOBS, job);
+    const job = auditJob();
+    const jobId = await enqueueJob(env.JOBS, auditRecordJob, job.payload);
     expect(send).toHaveBeenCalledWith(expect.objectContaining({ kind: "audit.record", jobId }), {
       contentType: "json",
     });
   });
 
   it("refuses a message with fields its schema does not declare (no secret rides along)", async () => {
-    const { jobId: _, enqueuedAt: __, ...job } = auditJob();
-    await expect(
-      enqueueJob(env.JOBS, { ...job, payload: { ...job.payload, apiKey: "sk" } } as never),
-    ).rejects.toThrow();
+    const job = auditJob();
+    await expect(enqueueJob(env.JOBS, auditRecordJob, { ...job.payload, apiKey: "sk" } as never)).rejects.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CREDENTIAL_HEADERS } from "../injection";
+import { CREDENTIAL_HEADERS } from "../../outbound/headers";
 
 /**
  * The shape of a provider catalog entry (SPEC §6.4). Providers are data, not code: everything the

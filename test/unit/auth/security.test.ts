@@ -8,9 +8,9 @@ import {
   SESSION_TOUCH_INTERVAL_MS,
 } from "../../../src/auth/session-policy";
 import { signSessionToken, verifySessionCookie } from "../../../src/auth/sessions";
+import { signatureTimestamp } from "../../../src/auth/workos-webhooks";
 import { computeCodeChallenge, createCodeVerifier, verifyCodeChallenge } from "../../../src/crypto/pkce";
 import { isCsrfSafe } from "../../../src/platform/middleware/csrf";
-import { signatureTimestamp } from "../../../src/webhooks/workos";
 
 const APP = "https://app.example.com";
 

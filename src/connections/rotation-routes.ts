@@ -1,13 +1,14 @@
 import { desc, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { recordAudit } from "../audit/record";
-import { currentSession, requireSession } from "../auth/middleware";
-import { ciphertextsByKey } from "../connections/rotation";
+import { currentSession, requireSession } from "../auth/session-auth";
 import { getDb } from "../db/client";
 import { reencryptionRuns } from "../db/schema";
 import { enqueueJob } from "../jobs/producer";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
+import { ciphertextsByKey } from "./rotation";
+import { reencryptJob } from "./rotation-job";
 
 /**
  * Encryption-key operations (rotation), for platform operators — the people listed in
@@ -75,7 +76,7 @@ export const encryptionAdminRoutes = new Hono<AppEnv>()
       })
       .returning()
       .get();
-    await enqueueJob(c.env.JOBS, { kind: "connections.reencrypt", payload: { runId: run.id, cursor: null } });
+    await enqueueJob(c.env.JOBS, reencryptJob, { runId: run.id, cursor: null });
     recordAudit(c, {
       action: "admin.encryption.reencrypt",
       outcome: "success",

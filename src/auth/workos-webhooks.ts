@@ -26,6 +26,12 @@ export function signatureTimestamp(header: string): number | null {
 
 type WorkOSEvent = { id: string; event: string; data: Record<string, unknown> };
 
+/**
+ * Paths of inbound webhooks: server-to-server, authenticated by their signatures, carrying no cookies —
+ * so exempt from CSRF checks (which protect cookie-authenticated browsers).
+ */
+export const INBOUND_WEBHOOK_PATHS: readonly string[] = ["/api/webhooks/workos"];
+
 export const workosWebhookRoutes = new Hono<AppEnv>().post("/workos", async (c) => {
   const settings = c.var.config.workos;
   if (!settings?.webhookSecret) throw new AppError("auth_not_configured", "WorkOS webhooks are not configured");

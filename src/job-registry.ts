@@ -1,0 +1,6 @@
+import { auditRecordJob } from "./audit/job";
+import { reencryptJob } from "./connections/rotation-job";
+import { createJobRegistry } from "./jobs/define";
+
+/** Every job kind of the application, declared by the feature that owns it. */
+export const JOB_REGISTRY = createJobRegistry([auditRecordJob, reencryptJob]);
