@@ -68,8 +68,13 @@ export async function startUpstream() {
 /** Browsers currently open, closed at once on SIGINT/SIGTERM/SIGHUP. */
 export const openContexts = new Set();
 
+let browserCounter = 0;
+
 /** A fresh Chromium with its own new profile directory; closed and removed by `close()`. */
 export async function openBrowser({ width = 1280, height = 900 } = {}) {
+  // Each browser is its own client address, as separate people would be: the sign-in rate limit
+  // (20 a minute per address) is then not shared by every scenario of the run.
+  const address = `198.51.100.${(++browserCounter % 250) + 1}`;
   const profile = mkdtempSync(join(tmpdir(), "e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -78,6 +83,7 @@ export async function openBrowser({ width = 1280, height = 900 } = {}) {
     viewport: { width, height },
     // The copy buttons write to the clipboard; the scenarios read it back.
     permissions: ["clipboard-read", "clipboard-write"],
+    extraHTTPHeaders: { "cf-connecting-ip": address },
     // Signals are handled by run.mjs (stop the dev server, print the summary); Playwright would exit at once.
     handleSIGINT: false,
     handleSIGTERM: false,

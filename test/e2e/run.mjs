@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 // runs in its own process group, which is killed on the way out (also on failure, SIGINT and SIGTERM).
 import { ARTIFACTS, BASE, CHROMIUM, delay, openBrowser, openContexts, PORT, startUpstream } from "./helpers.mjs";
 import { signInAndOut } from "./scenarios/account.mjs";
+import { apiKeyLifecycle } from "./scenarios/api-keys.mjs";
 import { apiKeyConnection, oauthPopupConnection } from "./scenarios/connections.mjs";
 import { gallerySearch, phoneLayout, unconfiguredProvider } from "./scenarios/gallery.mjs";
 
@@ -171,6 +172,7 @@ const scenarios = [
     },
   },
   { name: "oauth-popup-connection", run: oauthPopupConnection },
+  { name: "api-key-lifecycle", run: apiKeyLifecycle },
   { name: "phone-layout-390", run: phoneLayout },
 ];
 

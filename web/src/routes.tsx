@@ -5,6 +5,7 @@ import { ConnectionsPage } from "./connections/ConnectionsPage";
 import { GalleryPage } from "./connections/GalleryPage";
 import { NewConnectionPage } from "./connections/NewConnectionPage";
 import type { Params } from "./router/router";
+import { ApiKeysPage } from "./settings/ApiKeysPage";
 import { ComingSoon } from "./shell/ComingSoon";
 
 /**
@@ -62,17 +63,7 @@ export const ROUTES: readonly RouteEntry[] = [
       />
     ),
   },
-  {
-    path: "/settings/api-keys",
-    title: "API keys",
-    nav: "API keys",
-    render: () => (
-      <ComingSoon
-        title="API keys"
-        description="Personal API keys let programs call the API as you with Authorization: Bearer <key>."
-      />
-    ),
-  },
+  { path: "/settings/api-keys", title: "API keys", nav: "API keys", render: () => <ApiKeysPage /> },
   {
     path: "/docs/api",
     title: "API reference",
