@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { apiDocsRoutes } from "./api-docs/document";
 import { bearerApiKey } from "./auth/api-keys/keys";
 import { apiKeyRoutes } from "./auth/api-keys/routes";
 import { sessionCookieName } from "./auth/cookies";
@@ -50,6 +51,7 @@ export function createApp() {
       return csrf(c, next);
     })
     .route("/api", healthRoutes)
+    .route("/api", apiDocsRoutes)
     .route("/api/auth", authRoutes)
     .route("/api/api-keys", apiKeyRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
