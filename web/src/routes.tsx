@@ -4,6 +4,7 @@ import { ConnectionDetailPage } from "./connections/ConnectionDetailPage";
 import { ConnectionsPage } from "./connections/ConnectionsPage";
 import { GalleryPage } from "./connections/GalleryPage";
 import { NewConnectionPage } from "./connections/NewConnectionPage";
+import { ApiReferencePage } from "./docs/ApiReferencePage";
 import type { Params } from "./router/router";
 import { ApiKeysPage } from "./settings/ApiKeysPage";
 import { ComingSoon } from "./shell/ComingSoon";
@@ -64,14 +65,7 @@ export const ROUTES: readonly RouteEntry[] = [
     ),
   },
   { path: "/settings/api-keys", title: "API keys", nav: "API keys", render: () => <ApiKeysPage /> },
-  {
-    path: "/docs/api",
-    title: "API reference",
-    nav: "API",
-    render: () => (
-      <ComingSoon title="API reference" description="Every endpoint, generated from the API's OpenAPI document." />
-    ),
-  },
+  { path: "/docs/api", title: "API reference", nav: "API", render: () => <ApiReferencePage /> },
   { path: "/admin", title: "Status", nav: "Status", render: () => <StatusPage /> },
 ];
 

@@ -55,4 +55,17 @@ export async function apiKeyLifecycle({ page }) {
   await expectText(page.getByTestId("toasts"), "Revoked “E2E program”", "a notice confirms the revocation");
   const refused = await asProgram(key, "/api/auth/me");
   if (refused.status !== 401) throw new Error(`the revoked key still answered ${refused.status}, not 401`);
+
+  // The API reference documents the key endpoints, from the Worker's OpenAPI document.
+  await page.getByRole("link", { name: "API", exact: true }).click();
+  await page.getByLabel("Filter endpoints").fill("api-keys");
+  await until(
+    "the API reference lists the three API-key operations",
+    () => page.getByTestId("api-operation").count(),
+    (count) => count === 3,
+  );
+  const create = page.getByTestId("api-operation").filter({ hasText: "Create a personal API key" });
+  await create.locator("summary").click();
+  await expectText(create, "expires_in_days", "the create operation shows its body's fields");
+  await keepScreenshot(page, "api-reference");
 }
