@@ -26,11 +26,14 @@ function scriptJson(value: unknown): string {
 export function oauthResultPage(c: Context<AppEnv>, status: ContentfulStatusCode, message: OAuthPopupMessage) {
   const nonce = randomToken(16);
   const appOrigin = c.var.config.appOrigin;
+  // The app may be served from another origin of the same site (a Pages deployment listed in
+  // CORS_ALLOWED_ORIGINS); postMessage delivers only to the opener whose origin matches one of these.
+  const appOrigins = [...c.var.config.corsAllowedOrigins];
   const fallback = new URL("/", appOrigin);
   fallback.searchParams.set("oauth", message.type === "oauth_success" ? "success" : "error");
   if (message.type === "oauth_error") fallback.searchParams.set("error", message.error);
-  const script = `(function(){var m=${scriptJson(message)};var o=${scriptJson(appOrigin)};
-if(window.opener&&!window.opener.closed){window.opener.postMessage(m,o);window.close();}
+  const script = `(function(){var m=${scriptJson(message)};var o=${scriptJson(appOrigins)};
+if(window.opener&&!window.opener.closed){o.forEach(function(t){window.opener.postMessage(m,t);});window.close();}
 else{window.location.replace(${scriptJson(fallback.pathname + fallback.search)});}})();`;
   c.header(
     "content-security-policy",

@@ -20,6 +20,7 @@ import { signInAndOut } from "./scenarios/account.mjs";
 import { apiKeyLifecycle } from "./scenarios/api-keys.mjs";
 import { apiKeyConnection, oauthPopupConnection } from "./scenarios/connections.mjs";
 import { gallerySearch, phoneLayout, unconfiguredProvider } from "./scenarios/gallery.mjs";
+import { pagesDeployment } from "./scenarios/pages.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -174,6 +175,7 @@ const scenarios = [
   { name: "oauth-popup-connection", run: oauthPopupConnection },
   { name: "api-key-lifecycle", run: apiKeyLifecycle },
   { name: "phone-layout-390", run: phoneLayout },
+  { name: "pages-deployment", run: pagesDeployment },
 ];
 
 async function runScenario(scenario) {
