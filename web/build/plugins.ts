@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Plugin, runnerImport } from "vite";
 
@@ -69,6 +69,31 @@ export function providerLogos(): Plugin {
     },
     generateBundle() {
       for (const [fileName, source] of files) this.emitFile({ type: "asset", fileName, source });
+    },
+  };
+}
+
+/**
+ * For a build that calls the API on another origin (`VITE_API_ORIGIN`, a Pages deployment): lets the
+ * app's CSP connect there (`_headers` allows only `'self'` otherwise) and adds the Pages SPA fallback
+ * (`_redirects`), which the Worker's own assets do not need (`not_found_handling`).
+ */
+export function pagesDeployment(apiOrigin: string | undefined): Plugin {
+  let outDir = "";
+  return {
+    name: "pages-deployment",
+    configResolved(config) {
+      outDir = config.build.outDir.startsWith("/") ? config.build.outDir : `${config.root}/${config.build.outDir}`;
+    },
+    closeBundle() {
+      if (!apiOrigin) return;
+      const origin = new URL(apiOrigin).origin;
+      const headersFile = `${outDir}/_headers`;
+      const headers = readFileSync(headersFile, "utf8");
+      if (!headers.includes("connect-src 'self'"))
+        throw new Error("web/public/_headers: no connect-src 'self' to extend");
+      writeFileSync(headersFile, headers.replace("connect-src 'self'", `connect-src 'self' ${origin}`));
+      writeFileSync(`${outDir}/_redirects`, "/* /index.html 200\n");
     },
   };
 }

@@ -78,14 +78,32 @@ export async function pagesDeployment({ page, context }) {
   const apiOrigin = `http://localhost:${apiPort}`;
   const outDir = mkdtempSync(join(tmpdir(), "e2e-pages-"));
   const appRequests = [];
+  // Serves the build as Pages would, including its `_headers` (so the app's CSP is enforced here too).
+  let pageHeaders = {};
   const app = createServer((req, res) => {
     appRequests.push(req.url);
     const path = join(outDir, (req.url ?? "/").split("?")[0]);
     const file = existsSync(path) && extname(path) ? path : join(outDir, "index.html");
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    res
+      .writeHead(200, { ...pageHeaders, "content-type": TYPES[extname(file)] ?? "application/octet-stream" })
+      .end(readFileSync(file));
   });
   try {
     await build(outDir, apiOrigin);
+    pageHeaders = Object.fromEntries(
+      readFileSync(join(outDir, "_headers"), "utf8")
+        .split("\n")
+        .filter((line) => /^\s+[\w-]+:/.test(line))
+        .map((line) =>
+          line
+            .trim()
+            .split(/:\s(.*)/)
+            .slice(0, 2),
+        ),
+    );
+    if (!pageHeaders["Content-Security-Policy"]?.includes(`connect-src 'self' ${apiOrigin}`))
+      throw new Error(`the build's CSP does not allow the API origin: ${pageHeaders["Content-Security-Policy"]}`);
+    if (!existsSync(join(outDir, "_redirects"))) throw new Error("the Pages build has no _redirects SPA fallback");
     const appPort = await listen(app);
     const appOrigin = `http://localhost:${appPort}`;
     await context.addCookies([
