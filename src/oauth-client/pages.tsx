@@ -3,6 +3,7 @@ import { raw } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { randomToken } from "../crypto/tokens";
 import type { AppEnv } from "../platform/context";
+import { HtmlDocument } from "../platform/html";
 
 export type OAuthPopupMessage =
   | { type: "oauth_success"; connection: unknown }
@@ -47,13 +48,10 @@ else{window.location.replace(${scriptJson(fallback.pathname + fallback.search)})
   const text =
     message.type === "oauth_success" ? "The connection is ready. You can close this window." : message.description;
   return c.html(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><meta name="robots" content="noindex"></head>` +
-      `<body style="font-family:system-ui,sans-serif;margin:3rem"><h1>${title}</h1><p>${escapeHtml(text)}</p>` +
-      `<script nonce="${nonce}">${raw(script)}</script></body></html>`,
+    <HtmlDocument title={title} head={<script nonce={nonce}>{raw(script)}</script>}>
+      <h1>{title}</h1>
+      <p>{text}</p>
+    </HtmlDocument>,
     status,
   );
-}
-
-function escapeHtml(value: string): string {
-  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

@@ -45,4 +45,14 @@ describe("server-rendered pages", () => {
     expect(html).toContain("Sign-in failed");
     expect(html).toContain('class="brand"');
   });
+
+  it("frames the OAuth popup's result page the same way, with its nonce'd script", async () => {
+    const response = await new Browser().request("/api/oauth/github/callback?state=unknown&code=x");
+    const html = await response.text();
+    expect(html.slice(0, 15).toLowerCase()).toBe("<!doctype html>");
+    expect(html).toMatch(/<meta charset="utf-8"\/?>/);
+    expect(html).toContain('class="brand"');
+    const nonce = response.headers.get("content-security-policy")?.match(/'nonce-([^']+)'/)?.[1];
+    expect(html).toContain(`<script nonce="${nonce}">`);
+  });
 });
