@@ -37,6 +37,10 @@ describe("API hygiene", () => {
     const detail = await expectData<Record<string, unknown>>(await browser.request(`/api/connections/${created.id}`));
     for (const [field, value] of Object.entries(fromList)) expect(detail[field], field).toEqual(value);
     // The detail adds only the readable settings and which secrets are set.
-    expect(Object.keys(detail).filter((field) => !(field in fromList)).sort()).toEqual(["secrets_set", "settings"]);
+    expect(
+      Object.keys(detail)
+        .filter((field) => !(field in fromList))
+        .sort(),
+    ).toEqual(["secrets_set", "settings"]);
   });
 });
