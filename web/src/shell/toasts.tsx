@@ -2,7 +2,7 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 
 /**
  * Page-level notices ("Saved", "Deleted", "Connection failed: …"). A notice stays until dismissed or
- * until the next action starts (`clear()`, called by `useAction`), so an old success never sits next
+ * until the next action starts (each action calls `clear()` first), so an old success never sits next
  * to a new failure.
  */
 
@@ -52,27 +52,4 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
 export function useToasts(): Toasts {
   return useContext(ToastContext);
-}
-
-/**
- * Wraps a user action: clears the notices of the previous one, tracks whether it is running, and
- * never runs it twice at once.
- */
-export function useAction<A extends unknown[]>(run: (...args: A) => Promise<void>) {
-  const { clear } = useToasts();
-  const [running, setRunning] = useState(false);
-  const start = useCallback(
-    async (...args: A) => {
-      if (running) return;
-      clear();
-      setRunning(true);
-      try {
-        await run(...args);
-      } finally {
-        setRunning(false);
-      }
-    },
-    [clear, run, running],
-  );
-  return [start, running] as const;
 }
