@@ -3,7 +3,7 @@
 // decryption, credential injection and header hygiene. The proxy scenario is measured against it.
 // Never deployed: `npm run bench` builds it into bench/.build-baseline.
 import { createApp } from "../src/app";
-import { requireSession } from "../src/auth/middleware";
+import { requireSession } from "../src/auth/session-auth";
 import indexWorker from "../src/index";
 
 export { ConnectionRefresher } from "../src/index";

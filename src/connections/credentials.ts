@@ -130,7 +130,10 @@ export function apiKeyInjection(
   const sameLocation = location === providerDefault.location;
   const name =
     data.key_name ?? (sameLocation ? providerDefault.name : location === "query" ? "api_key" : "Authorization");
-  const providersOwn = sameLocation && name === providerDefault.name;
+  // Header names are case-insensitive (RFC 9110 §5.1); query parameter names are not.
+  const sameName =
+    location === "header" ? name.toLowerCase() === providerDefault.name.toLowerCase() : name === providerDefault.name;
+  const providersOwn = sameLocation && sameName;
   const prefix =
     data.key_prefix ??
     (providersOwn

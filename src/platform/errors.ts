@@ -31,6 +31,10 @@ export const ERROR_TABLE = {
   connection_expired: { status: 409, level: "info" },
   payload_too_large: { status: 413, level: "info" },
   unsupported_media_type: { status: 415, level: "info" },
+  // Changing where a stored credential is sent needs the secrets again (issue 14 #5); stored settings that
+  // cannot form an HTTP request (a header value with CR/LF/NUL saved before input validation refused it).
+  secrets_required: { status: 400, level: "info" },
+  connection_unusable: { status: 422, level: "info" },
   rate_limited: { status: 429, level: "info" },
   internal_error: { status: 500, level: "error" },
   credentials_unreadable: { status: 500, level: "error" },
