@@ -83,6 +83,29 @@ export async function apiKeyConnection({ page, context }, upstream) {
   if (authorizationsSince(upstream, seen).some((value) => value !== `Bearer ${rotatedKey}`))
     throw new Error("after rotating, the upstream did not receive the new key");
 
+  // Moving the connection to another base URL needs its secret again (credential re-targeting).
+  const settings = page.getByTestId("settings-form");
+  await settings.getByRole("textbox", { name: /^Base URL\b/ }).fill(`${upstream.url}/moved`);
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await page
+    .getByTestId("secrets-required")
+    .waitFor({ state: "visible" })
+    .catch(() => {
+      throw new Error("changing the base URL did not ask for the secret again");
+    });
+  await settings.getByLabel(/^Re-enter api key/).fill(rotatedKey);
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expectText(page.getByTestId("toasts"), "Settings saved", "a notice confirms the new base URL");
+  seen = upstream.requests.length;
+  await page.getByRole("button", { name: "Test", exact: true }).click();
+  await until(
+    "the test after moving reaches the new base URL with the key",
+    () => upstream.requests.slice(seen),
+    (requests) =>
+      requests.some((request) => request.url.startsWith("/moved") && request.authorization === `Bearer ${rotatedKey}`),
+    30_000,
+  );
+
   // Rename: the heading and the list follow; a second connection with the same name is refused next to the field.
   const renamed = `${connectionName} (renamed)`;
   const nameField = page.getByTestId("rename-form").getByRole("textbox", { name: /^Name\b/ });

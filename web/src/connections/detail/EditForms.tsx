@@ -62,6 +62,8 @@ export function SettingsForm({ connection, provider, onUpdated }: EditProps) {
     return initial;
   });
   const update = useUpdate(connection.id, onUpdated);
+  /** Secrets the server asked for because the change re-targets the credentials (400 `secrets_required`). */
+  const [required, setRequired] = useState<string[]>([]);
   const dataControls = settingControls(connection, provider, values);
   const userVerify = Boolean(provider.user_supplied?.verify) && connection.connection_method !== "oauth2";
   const set = (key: string) => (value: string) => setValues((current) => ({ ...current, [key]: value }));
@@ -76,8 +78,13 @@ export function SettingsForm({ connection, provider, onUpdated }: EditProps) {
       if (value !== (typeof settings[control.key] === "string" ? settings[control.key] : ""))
         data[control.key] = value || null;
     }
+    for (const field of required) {
+      const secret = values[`secret:${field}`] ?? "";
+      if (!secret) return update.markMissing({ [`data.${field}`]: "Enter it again to send it to the new address" });
+      data[field] = secret;
+    }
     const verifyPath = values.verify_path?.trim();
-    await update.submit(
+    const result = await update.submit(
       {
         base_url: values.base_url?.trim() ? values.base_url.trim() : null,
         timeout_ms: number(values.timeout_ms),
@@ -88,6 +95,17 @@ export function SettingsForm({ connection, provider, onUpdated }: EditProps) {
       paths,
       "Settings saved.",
     );
+    if (result === true) {
+      setRequired([]);
+      setValues((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !key.startsWith("secret:"))));
+    } else if (result.code === "secrets_required") {
+      const details = result.details as { required?: unknown } | undefined;
+      // Named as request paths (`data.api_key`); the form keys them by field.
+      const fields = Array.isArray(details?.required)
+        ? details.required.filter((item) => typeof item === "string")
+        : [];
+      setRequired(fields.map((field) => field.replace(/^data\./, "")));
+    }
   };
 
   const context: FormContext = {
@@ -123,6 +141,25 @@ export function SettingsForm({ connection, provider, onUpdated }: EditProps) {
           type={control.kind === "url" ? "url" : "text"}
         />
       ))}
+      {required.length > 0 && (
+        <div className="notice notice-info" role="status" data-testid="secrets-required">
+          <p>
+            This change sends the credentials to a new address, so they are needed again. Enter them below and save.
+          </p>
+          {required.map((field) => (
+            <TextInput
+              key={field}
+              id={`${id}-secret-${field}`}
+              label={`Re-enter ${field.replaceAll("_", " ")}`}
+              value={values[`secret:${field}`] ?? ""}
+              onChange={set(`secret:${field}`)}
+              error={update.errors[`data.${field}`]}
+              secret
+              required
+            />
+          ))}
+        </div>
+      )}
       {userVerify && (
         <TextInput
           id={`${id}-verify`}
@@ -182,15 +219,12 @@ export function SecretsForm({ connection, provider, onUpdated }: EditProps) {
       const first = controls[0] as TextControl;
       return update.markMissing({ [first.path]: "Enter the new value" });
     }
-    if (
-      await update.submit(
-        { data },
-        controls.map((control) => control.path),
-        "Secret replaced. The old one is no longer used.",
-      )
-    ) {
-      setValues({});
-    }
+    const saved = await update.submit(
+      { data },
+      controls.map((control) => control.path),
+      "Secret replaced. The old one is no longer used.",
+    );
+    if (saved === true) setValues({});
   };
   const set = (key: string) => (value: string) => setValues((current) => ({ ...current, [key]: value }));
   return (

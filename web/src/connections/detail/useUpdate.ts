@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { ApiError } from "../../api";
 import { useToasts } from "../../shell/toasts";
 import { updateConnection } from "../api";
 import { type FieldErrors, formMessage, splitFieldErrors } from "../fieldErrors";
@@ -15,7 +16,12 @@ export function useUpdate(connectionId: string, onUpdated: (connection: Connecti
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const submit = async (update: ConnectionUpdate, paths: readonly string[], success: string): Promise<boolean> => {
+  /** Sends the update; `true` when saved, else the error (already shown next to its controls). */
+  const submit = async (
+    update: ConnectionUpdate,
+    paths: readonly string[],
+    success: string,
+  ): Promise<true | ApiError> => {
     toasts.clear();
     setErrors({});
     setFormError(null);
@@ -27,6 +33,10 @@ export function useUpdate(connectionId: string, onUpdated: (connection: Connecti
       onUpdated(body.data);
       return true;
     }
+    if (body.error.code === "secrets_required") {
+      // Shown as the form's own request for the secrets (see SettingsForm), not as a failure.
+      return body.error;
+    }
     const split = splitFieldErrors(body.error, paths);
     const placed = Object.keys(split.fields).length > 0;
     setErrors(split.fields);
@@ -36,7 +46,7 @@ export function useUpdate(connectionId: string, onUpdated: (connection: Connecti
         ? null
         : [formMessage(body.error, placed, describeError(body.error)), rest].filter(Boolean).join(" "),
     );
-    return false;
+    return body.error;
   };
 
   const markMissing = (missing: FieldErrors) => {
