@@ -30,7 +30,7 @@ export interface Operation {
   /** Success status and what it returns (in the `{success: true, data}` envelope). */
   success: { status: number; description: string };
   /** Non-JSON success (redirects, HTML pages). */
-  successContent?: "redirect" | "html";
+  successContent?: "redirect" | "html" | "sse";
 }
 
 const DEV_LOGIN_FORM = z.object({ email: z.string(), name: z.string().optional(), state: z.string() });

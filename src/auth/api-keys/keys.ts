@@ -47,14 +47,19 @@ export const API_KEY_ROUTE_SCOPES: ReadonlyArray<{
   { path: /^\/api\/admin(\/|$)/, methods: ANY, scope: null },
   { path: /^\/api\/auth\/me$/, methods: READ, scope: "account:read" },
   { path: /^\/api\/auth(\/|$)/, methods: ANY, scope: null },
+  // Which apps may act for the user is the user's own decision, as for keys.
+  { path: /^\/api\/oauth\/grants(\/|$)/, methods: ANY, scope: null },
   { path: /^\/api\/connections\/[^/]+\/proxy(\/|$)/, methods: ANY, scope: "connections:use" },
   { path: /^\/api\/connections\/(test|[^/]+\/test)$/, methods: ANY, scope: "connections:use" },
+  { path: /^\/api\/connections\/mcp\/discover$/, methods: ANY, scope: "connections:use" },
+  { path: /^\/api\/connections\/[^/]+\/(refresh-tools|tools\/[^/]+\/call)$/, methods: ANY, scope: "connections:use" },
+  { path: /^\/api\/paragon(\/|$)/, methods: ANY, scope: "connections:use" },
   { path: /^\/api\/webhooks\/send$/, methods: ANY, scope: "connections:use" },
   { path: /^\/api\/(connections|providers)(\/|$)/, methods: READ, scope: "connections:read" },
   { path: /^\/api\/connections(\/|$)/, methods: ANY, scope: "connections:write" },
   { path: /^\/api\/oauth(\/|$)/, methods: ANY, scope: "connections:write" },
-  { path: /^\/api\/(workflows|executions)(\/|$)/, methods: READ, scope: "workflows:read" },
-  { path: /^\/api\/(workflows|executions)(\/|$)/, methods: ANY, scope: "workflows:execute" },
+  { path: /^\/api\/(workflows|agents|executions)(\/|$)/, methods: READ, scope: "workflows:read" },
+  { path: /^\/api\/(workflows|agents|executions)(\/|$)/, methods: ANY, scope: "workflows:execute" },
 ];
 
 export type ApiKeyAccess =

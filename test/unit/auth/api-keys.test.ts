@@ -51,6 +51,17 @@ describe("authorizeApiKeyRequest (SPEC §5.4: default is everything but key mana
     [["connections:read"], "GET", "/api/some-future-feature", false, "insufficient_scope"],
     [["connections:read", "connections:write"], "GET", "/api/api-keys", false, "session_only"],
     [["workflows:read"], "GET", "/api/workflows", true],
+    [["workflows:read"], "GET", "/api/agents/abc", true],
+    [["workflows:execute"], "POST", "/api/executions/abc/cancel", true],
+    [null, "GET", "/api/oauth/grants", false, "session_only"],
+    [null, "DELETE", "/api/oauth/grants/abc", false, "session_only"],
+    [null, "GET", "/api/admin/oauth/clients", false, "session_only"],
+    [["connections:use"], "POST", "/api/connections/abc/tools/search/call", true],
+    [["connections:use"], "POST", "/api/connections/mcp/discover", true],
+    [["connections:read"], "GET", "/api/connections/mcp/providers", true],
+    [["connections:use"], "GET", "/api/paragon/token", true],
+    [["connections:read"], "POST", "/api/paragon/actions", false, "insufficient_scope"],
+    [["connections:write"], "GET", "/api/oauth/mcp/authorize", true],
     [["workflows:read"], "POST", "/api/workflows/abc/execute", false, "insufficient_scope"],
   ] as const)("%j %s %s → %s", (scopes, method, path, allowed, reason?) => {
     const access = authorizeApiKeyRequest(scopes, method, path);

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useState } from "react";
+import { type McpConnection, McpConnectionTools } from "../mcp";
 import { Link } from "../router/router";
 import { CopyButton } from "../shell/CopyButton";
 import { type Load, Loaded, useLoad } from "../shell/states";
@@ -67,6 +68,15 @@ export function ConnectionDetailPage({ id }: { id: string }) {
                 <Panel title="Use it from code">
                   <UsageSnippets connection={value} provider={provider} />
                 </Panel>
+                {value.connection_method === "mcp" && (
+                  <Panel title="MCP tools">
+                    <McpConnectionTools
+                      connection={value as unknown as McpConnection}
+                      connect={oauth.start}
+                      onChanged={reload}
+                    />
+                  </Panel>
+                )}
                 <Panel title="Name">
                   <RenameForm connection={value} onUpdated={update} />
                 </Panel>

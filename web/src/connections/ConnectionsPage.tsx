@@ -1,3 +1,4 @@
+import { ParagonSection } from "../paragon";
 import { Link } from "../router/router";
 import { EmptyState, Loaded, useLoad } from "../shell/states";
 import { listConnections, listProviders } from "./api";
@@ -55,6 +56,7 @@ export function ConnectionsPage() {
           )
         }
       </Loaded>
+      <ParagonSection />
     </section>
   );
 }

@@ -18,7 +18,14 @@ export function GalleryPage() {
       <p className="breadcrumbs">
         <Link to="/connections">Connections</Link> / New
       </p>
-      <h1 id="gallery-heading">Add a connection</h1>
+      <div className="page-head">
+        <h1 id="gallery-heading" className="grow">
+          Add a connection
+        </h1>
+        <Link to="/connections/new-mcp" className="button secondary" data-testid="add-mcp">
+          Connect an MCP server
+        </Link>
+      </div>
       <div className="field search">
         <label htmlFor={searchId}>Search providers</label>
         <input
