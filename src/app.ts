@@ -1,5 +1,8 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { apiDocsRoutes } from "./api-docs/document";
+import { bearerApiKey } from "./auth/api-keys/keys";
+import { apiKeyRoutes } from "./auth/api-keys/routes";
 import { sessionCookieName } from "./auth/cookies";
 import { authRoutes } from "./auth/routes";
 import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhooks";
@@ -50,11 +53,15 @@ export function createApp() {
       return jsonSizedBodies(c, next);
     })
     .use("/api/*", async function csrfUnlessExempt(c, next) {
-      if (csrfExempt.has(c.req.path)) return next();
+      // CSRF protects ambient credentials (cookies); a request carrying an API key is authenticated by
+      // that header alone, which a cross-site page cannot set without a CORS preflight we refuse.
+      if (csrfExempt.has(c.req.path) || bearerApiKey(c.req.header("authorization"))) return next();
       return csrf(c, next);
     })
     .route("/api", healthRoutes)
+    .route("/api", apiDocsRoutes)
     .route("/api/auth", authRoutes)
+    .route("/api/api-keys", apiKeyRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
     // OAuth authorization server (SPEC §8): mounted before /api/admin and /api/oauth/:provider so these win.
     .route("/api/admin/oauth/clients", adminClientRoutes)

@@ -81,7 +81,7 @@ function checkInputs(definition: Record<string, unknown>, inputs: unknown): void
     throw new AppError("invalid_inputs", "The inputs do not match the workflow's input_schema", { details });
 }
 
-const executeBodies = {
+export const executeBodies = {
   workflow: z.strictObject({ inputs: z.record(z.string(), z.unknown()).default({}) }),
   agent: z.strictObject({ input: z.union([z.string().max(100_000), z.record(z.string(), z.unknown())]) }),
 };

@@ -13,7 +13,7 @@ import { findExecution, listExecutions } from "../executions/store";
 import { executionView } from "./views";
 
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   workflow_id: ID.optional(),
   agent_id: ID.optional(),
   status: z.enum(EXECUTION_STATUSES).optional(),
