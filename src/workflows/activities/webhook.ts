@@ -118,7 +118,7 @@ export async function runWebhookActivity(
       await response.body?.cancel();
       throw upstreamStatusError(response.status, response.headers);
     }
-    return redactSecrets(await responseOutput(response), secrets);
+    return redactSecrets(await responseOutput(response, Boolean(config.connectionId)), secrets);
   } catch (error) {
     throw activityErrorOf(error);
   }
