@@ -24,7 +24,7 @@ export async function createRunAndWatchWorkflow({ page, base, upstreamUrl, signI
   // An invalid node first: the problem is shown under its node id.
   await page.getByTestId("workflow-json").fill(JSON.stringify(definition, null, 2));
   await page.getByTestId("save-workflow").click();
-  const problems = await page.getByTestId("workflow-problems").innerText();
+  const problems = (await page.getByTestId("workflow-problems").textContent()) ?? "";
   if (!problems.includes("notify") || !problems.includes("nodes[1].config.method"))
     throw new Error(`the editor did not show the node's problem: ${problems}`);
   definition.nodes[1].config.method = "POST";
