@@ -31,6 +31,10 @@ export const ERROR_TABLE = {
   connection_expired: { status: 409, level: "info" },
   payload_too_large: { status: 413, level: "info" },
   unsupported_media_type: { status: 415, level: "info" },
+  // Changing where a stored credential is sent needs the secrets again (issue 14 #5); stored settings that
+  // cannot form an HTTP request (a header value with CR/LF/NUL saved before input validation refused it).
+  secrets_required: { status: 400, level: "info" },
+  connection_unusable: { status: 422, level: "info" },
   rate_limited: { status: 429, level: "info" },
   internal_error: { status: 500, level: "error" },
   credentials_unreadable: { status: 500, level: "error" },
@@ -45,6 +49,18 @@ export const ERROR_TABLE = {
   invalid_agent: { status: 400, level: "info" },
   invalid_inputs: { status: 400, level: "info" },
   execution_finished: { status: 409, level: "info" },
+  // Internal API for the Temporal worker (SPEC §7.4)
+  execution_not_running: { status: 409, level: "info" },
+  // MCP connections (SPEC §6.7)
+  mcp_auth_failed: { status: 400, level: "info" },
+  invalid_tool_arguments: { status: 400, level: "info" },
+  tool_not_found: { status: 404, level: "info" },
+  mcp_unreachable: { status: 502, level: "warn" },
+  mcp_timeout: { status: 504, level: "warn" },
+  // Paragon (SPEC §9, src/paragon/upstream.ts): unset settings; Paragon refused (4xx); Paragon failed/timed out.
+  paragon_not_configured: { status: 503, level: "warn" },
+  paragon_action_failed: { status: 400, level: "info" },
+  paragon_unavailable: { status: 502, level: "warn" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

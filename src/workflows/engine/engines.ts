@@ -1,6 +1,7 @@
 import type { ExecutionEngine, ExecutionRow } from "../../db/schema";
 import { describeError, type Logger } from "../../platform/logger";
 import { recordExecutionEvent } from "../executions/events";
+import { temporalEngine } from "../temporal/engine";
 
 /**
  * How an execution reaches its engine (SPEC §7.3). The execute route inserts the `queued` row and calls
@@ -47,7 +48,10 @@ export const cloudflareEngine: Engine = {
   },
 };
 
-export const ENGINES: Partial<Record<ExecutionEngine, Engine>> = { cloudflare: cloudflareEngine };
+export const ENGINES: Partial<Record<ExecutionEngine, Engine>> = {
+  cloudflare: cloudflareEngine,
+  temporal: temporalEngine,
+};
 
 /** The engine new executions use: `temporal` when it is configured and registered, else the embedded one. */
 export function engineForNewExecution(env: Env, engines = ENGINES): ExecutionEngine {
