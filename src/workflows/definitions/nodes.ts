@@ -155,6 +155,9 @@ export const mcpToolConfigSchema = z.strictObject({
 export const paragonActionConfigSchema = z.strictObject({
   integration: text(100),
   action: text(200),
+  /** One of the owner's `paragon` connections for this integration, when they connected several accounts. */
+  connectionId: connectionIdField.optional(),
+  timeoutMs: z.number().int().min(100).max(120_000).optional(),
   parameters: z.record(z.string(), z.unknown()).optional(),
   outputVariable: outputVariable.optional(),
   ...common,
