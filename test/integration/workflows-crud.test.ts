@@ -219,6 +219,13 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
       expect(first).toMatchObject({ status: "queued", engine: "cloudflare", kind: "workflow", version: 1 });
       const instances = await instancesOf(introspector, 1);
       await instances[0]?.waitForStatus("complete");
+      const elsewhere = await createWorkflow(browser, simpleWorkflow);
+      const reused = await browser.request(`/api/workflows/${elsewhere.id}/execute`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "order-42" },
+        body: JSON.stringify({ inputs: { name: "Ada" } }),
+      });
+      await expectError(reused, 409, "conflict");
       const other = await expectData<ExecutionView>(await execute("order-43"), 202);
       expect(other.id).not.toBe(first.id);
       await (await instancesOf(introspector, 2))[1]?.waitForStatus("complete");
