@@ -39,6 +39,14 @@ export async function startDevServer({
   env = LOCAL_DEV_ENV,
 }) {
   if (port === 8787) throw new Error("port 8787 is reserved");
+  // A server already answering on the port would be mistaken for ours (with other secrets, other state).
+  if (
+    await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`port ${port} is already in use: stop that server first`);
   const dir = mkdtempSync(join(tmpdir(), "dev-server-"));
   const envFile = join(dir, "env");
   const persistTo = join(dir, "state");
@@ -85,6 +93,8 @@ export async function startDevServer({
     } catch {}
     rmSync(dir, { recursive: true, force: true });
   };
+  // Whatever ends this process (an assertion, a crash), the dev server does not outlive it.
+  process.once("exit", stop);
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) {

@@ -7,21 +7,31 @@
 //   2. a refused request (4xx, or a reset connection) wrote nothing: every local SQLite database (D1, KV,
 //      Durable Objects) has the same content before and after it. Audit rows recording a refusal
 //      (`audit_events.outcome = 'failure'`) and session `last_seen_at` touches are the expected writes.
-// Exits 1 on any finding. Ports: FUZZ_PORT (default 8865), upstream +1, inspector +2 — never 8787.
-// Bounded: at most FUZZ_MAX_REQUESTS (default 4000) requests and FUZZ_MAX_SECONDS (default 240) seconds.
-import { createHash, randomBytes } from "node:crypto";
+// Two passes, so no route answers "not configured" (503): pass 1 signs in with the dev identity provider and
+// covers every route (GitHub's OAuth app configured through the env file); pass 2 configures WorkOS against
+// the WorkOS fake (test/fakes/workos.ts, bundled with esbuild, served over HTTP) and covers the routes that
+// only exist with WorkOS (Magic Auth, SSO, WorkOS webhooks, the WorkOS sign-in redirect).
+// Exits 1 on any finding. Ports: FUZZ_PORT (default 8865); upstream +1, inspector +2, WorkOS fake +3,
+// second server +4 (its inspector −1) — 8864-8869 by default, never 8787.
+// Bounded: at most FUZZ_MAX_REQUESTS (default 5000) requests and FUZZ_MAX_SECONDS (default 300) seconds.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { Agent, createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { baseSecrets, signIn, startDevServer } from "./dev-server.mjs";
+import { baseSecrets, root, signIn, startDevServer } from "./dev-server.mjs";
 
 const PORT = Number(process.env.FUZZ_PORT ?? 8865);
-const MAX_REQUESTS = Number(process.env.FUZZ_MAX_REQUESTS ?? 4000);
-const MAX_SECONDS = Number(process.env.FUZZ_MAX_SECONDS ?? 240);
+const MAX_REQUESTS = Number(process.env.FUZZ_MAX_REQUESTS ?? 5000);
+const MAX_SECONDS = Number(process.env.FUZZ_MAX_SECONDS ?? 300);
 const APP_ORIGIN = "http://localhost:8787";
+/** FUZZ_ONLY=<regex>: only the routes whose path matches (both passes). */
+const ONLY = process.env.FUZZ_ONLY ? new RegExp(process.env.FUZZ_ONLY) : null;
+const selected = (routes) => (ONLY ? routes.filter((route) => ONLY.test(route.path)) : routes);
 const started = Date.now();
 
 // ─── The local upstream the fuzz connection points at (the proxy forwards there) ───────────────────────
@@ -34,13 +44,49 @@ const upstream = createServer((req, res) => {
 });
 await new Promise((resolve) => upstream.listen(PORT + 1, "127.0.0.1", resolve));
 
-const server = await startDevServer({ port: PORT, inspectorPort: PORT + 2, secrets: baseSecrets(), migrate: true });
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+// The WorkOS fake for pass 2: the same fake the workerd tests use, bundled for Node and served over HTTP.
+const fakeBundle = join(mkdtempSync(join(tmpdir(), "fuzz-fake-")), "workos.mjs");
+execFileSync(
+  "npx",
+  [
+    "esbuild",
+    join(root, "test/fakes/workos.ts"),
+    "--bundle",
+    "--platform=node",
+    "--format=esm",
+    `--outfile=${fakeBundle}`,
+    "--log-level=warning",
+  ],
+  { cwd: root, stdio: "inherit" },
+);
+const { createFakeWorkOS } = await import(pathToFileURL(fakeBundle).href);
+const fakeWorkOS = createFakeWorkOS();
+const workosServer = createServer(async (req, res) => {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const body = ["GET", "HEAD"].includes(req.method) ? undefined : Buffer.concat(chunks);
+  const response = await fakeWorkOS.fetch(
+    new Request(`https://${fakeWorkOS.hostname}${req.url}`, { method: req.method, headers: req.headers, body }),
+  );
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+});
+await new Promise((resolve) => workosServer.listen(PORT + 3, "127.0.0.1", resolve));
 
-/** One raw HTTP request (any method, raw bytes, no client-side normalisation). */
+const server = await startDevServer({
+  port: PORT,
+  inspectorPort: PORT + 2,
+  secrets: { ...baseSecrets(), GITHUB_CLIENT_ID: "fuzz-github-client", GITHUB_CLIENT_SECRET: "fuzz-github-secret" },
+  migrate: true,
+});
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+let target = server;
+
+/** One raw HTTP request (any method, raw bytes, no client-side normalisation) to the current server. */
 function send({ method, path, headers = {}, body }) {
+  const port = Number(new URL(target.url).port);
   return new Promise((resolve) => {
-    const req = httpRequest({ host: "127.0.0.1", port: PORT, method, path, headers, agent, timeout: 30_000 }, (res) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent, timeout: 30_000 }, (res) => {
       const chunks = [];
       res.on("data", (chunk) => {
         if (chunks.length < 8) chunks.push(chunk);
@@ -95,15 +141,17 @@ const ROUTES = [
   { method: "GET", path: "/api/ping" },
   { method: "GET", path: "/api/health" },
   { method: "GET", path: "/api/auth/authorize?provider=authkit&return_to=/x" },
-  { method: "GET", path: "/api/auth/sso-authorize?organization=acme" },
   { method: "GET", path: "/api/auth/callback?code=x&state=y" },
   { method: "GET", path: "/api/auth/me" },
   { method: "POST", path: "/api/auth/logout", noCookie: true },
-  { method: "POST", path: "/api/auth/magic-auth", body: { email: "a@example.com" } },
-  { method: "POST", path: "/api/auth/magic-auth/verify", body: { email: "a@example.com", code: "123456" } },
   { method: "POST", path: "/api/auth/sessions/revoke-all", noCookie: true },
   { method: "GET", path: "/api/auth/dev/login?state=x" },
-  { method: "POST", path: "/api/auth/dev/login", form: { email: "a@example.com", name: "A", state: "x" } },
+  {
+    method: "POST",
+    path: "/api/auth/dev/login",
+    form: { email: "a@example.com", name: "A", state: "x" },
+    bigBody: true,
+  },
   { method: "GET", path: "/api/admin/encryption" },
   { method: "GET", path: "/api/admin/encryption/reencrypt/x" },
   { method: "POST", path: "/api/admin/encryption/reencrypt", body: {} },
@@ -112,20 +160,36 @@ const ROUTES = [
   { method: "POST", path: "/api/admin/sso/create", body: { organization_id: "x" } },
   { method: "GET", path: "/api/providers" },
   { method: "GET", path: "/api/connections" },
-  { method: "POST", path: "/api/connections", body: validConnection, invalidOnly: true },
+  {
+    method: "POST",
+    path: "/api/connections",
+    body: validConnection,
+    bigBody: true,
+    fields: ["default_headers", "timeout_ms", "metadata", "mcp_server_url", "verify_request"],
+  },
   { method: "POST", path: "/api/connections/test", body: { ...validConnection, name: undefined } },
   { method: "GET", path: `/api/connections/${apiKeyId}` },
-  { method: "PATCH", path: `/api/connections/${apiKeyId}`, body: { name: "fuzz api key" }, invalidOnly: true },
-  { method: "PUT", path: `/api/connections/${bearerId}`, body: { timeout_ms: 5000 }, invalidOnly: true },
+  {
+    method: "PATCH",
+    path: `/api/connections/${apiKeyId}`,
+    body: { name: "fuzz api key" },
+    fields: ["base_url", "default_headers", "status", "retries"],
+  },
+  { method: "PUT", path: `/api/connections/${bearerId}`, body: { timeout_ms: 5000 } },
   { method: "GET", path: `/api/connections/${apiKeyId}/status` },
   { method: "POST", path: `/api/connections/${apiKeyId}/test` },
   { method: "GET", path: `/api/connections/${apiKeyId}/proxy/v1/me?page=1` },
-  { method: "POST", path: `/api/connections/${bearerId}/proxy/items`, body: { a: 1 } },
+  { method: "POST", path: `/api/connections/${bearerId}/proxy/items`, body: { a: 1 }, bigBody: true },
   { method: "DELETE", path: "/api/connections/00000000-0000-0000-0000-000000000000" },
   { method: "GET", path: "/api/oauth/github/authorize" },
   { method: "GET", path: "/api/oauth/github/callback?code=x&state=y" },
-  { method: "POST", path: "/api/webhooks/workos", body: { event: "user.created", data: {} } },
-  { method: "POST", path: "/api/webhooks/send", body: { url: "https://example.com/hook", payload: {} } },
+  {
+    method: "POST",
+    path: "/api/webhooks/send",
+    body: { url: "https://example.com/hook", payload: {} },
+    bigBody: true,
+    fields: ["headers", "method", "mode", "retry", "connection_id", "signing_secret"],
+  },
   { method: "GET", path: "/api/does-not-exist" },
   { method: "GET", path: "/oauth/x" },
   { method: "POST", path: "/mcp", body: { jsonrpc: "2.0", id: 1, method: "initialize" } },
@@ -150,25 +214,6 @@ const BAD_VALUES = [
   "\ud800",
   "../../etc/passwd",
   "javascript:alert(1)",
-];
-const FIELDS = [
-  "name",
-  "provider",
-  "connection_method",
-  "data",
-  "base_url",
-  "default_headers",
-  "timeout_ms",
-  "retries",
-  "verify_request",
-  "metadata",
-  "status",
-  "email",
-  "code",
-  "url",
-  "headers",
-  "payload",
-  "method",
 ];
 const MALFORMED_JSON = [
   "{",
@@ -275,15 +320,17 @@ function* casesFor(route) {
     headers: { "content-encoding": "br, identity, x-unknown" },
     label: "unknown content-encoding",
   };
-  yield {
-    ...base,
-    method,
-    raw: `{"name":"${"a".repeat(20 * 1024 * 1024)}"}`,
-    contentType: "application/json",
-    label: "20 MB body",
-  };
+  if (route.bigBody)
+    yield {
+      ...base,
+      method,
+      raw: `{"name":"${"a".repeat(20 * 1024 * 1024)}"}`,
+      contentType: "application/json",
+      label: "20 MB body",
+    };
   if (route.body && typeof route.body === "object") {
-    for (const field of FIELDS) {
+    const fields = [...new Set([...Object.keys(route.body), ...(route.fields ?? []), "name", "data", "unknown_field"])];
+    for (const field of fields) {
       for (const value of BAD_VALUES) {
         yield {
           ...base,
@@ -325,7 +372,7 @@ function sqliteFiles(dir) {
 const snapshotDir = mkdtempSync(join(tmpdir(), "fuzz-snapshot-"));
 function fingerprint() {
   const tables = {};
-  for (const file of sqliteFiles(join(server.persistTo, "v3"))) {
+  for (const file of sqliteFiles(join(target.persistTo, "v3"))) {
     // workerd holds its databases locked: read a copy (taken between requests, when nothing is in flight).
     const copy = join(snapshotDir, "db.sqlite");
     rmSync(`${copy}-wal`, { force: true });
@@ -339,6 +386,8 @@ function fingerprint() {
         .map((row) => row.name);
       for (const name of names) {
         if (name.startsWith("sqlite_") || name === "_cf_METADATA" || name === "_cf_KV") continue;
+        // Rate-limit counters: a refused attempt counts against the limit by design (sign-in, tests).
+        if (name === "_mf_ratelimit_buckets") continue;
         const rows = db.prepare(`select * from "${name}"`).all();
         const hash = createHash("sha256");
         let count = 0;
@@ -352,7 +401,7 @@ function fingerprint() {
           );
           count++;
         }
-        tables[`${file.slice(server.persistTo.length)}:${name}`] = `${count}:${hash.digest("hex").slice(0, 16)}`;
+        tables[`${file.slice(target.persistTo.length)}:${name}`] = `${count}:${hash.digest("hex").slice(0, 16)}`;
       }
     } finally {
       db.close();
@@ -369,52 +418,100 @@ let sent = 0;
 let refused = 0;
 let accepted = 0;
 let resets = 0;
-outer: for (const route of ROUTES) {
-  for (const fuzzCase of casesFor(route)) {
-    if (sent >= MAX_REQUESTS || Date.now() - started > MAX_SECONDS * 1000) break outer;
-    const headers = { origin: APP_ORIGIN, ...(fuzzCase.cookie ? { cookie } : {}), ...fuzzCase.headers };
-    if (fuzzCase.contentType) headers["content-type"] = fuzzCase.contentType;
-    const isWrite = !["GET", "HEAD", "OPTIONS"].includes(fuzzCase.method);
-    const before = isWrite ? fingerprint() : null;
-    const response = await send({ method: fuzzCase.method, path: fuzzCase.path, headers, body: fuzzCase.raw });
-    sent++;
-    const where = `${fuzzCase.method} ${fuzzCase.path.slice(0, 80)} [${fuzzCase.label}]`;
-    if (response.status >= 500) {
-      const entry = `${where} → ${response.status} ${response.body.slice(0, 120)}`;
-      if (response.headers["x-request-id"]) findings.app5xx.push(entry);
-      else findings.platform5xx.push(entry);
-    }
-    if (response.status === 0) resets++;
-    const wasRefused = response.status === 0 || (response.status >= 400 && response.status < 500);
-    if (wasRefused) refused++;
-    else accepted++;
-    if (isWrite && wasRefused) {
-      const changed = changedTables(before, fingerprint());
-      if (changed.length > 0) findings.writes.push(`${where} → ${response.status} wrote ${changed.join(", ")}`);
+
+async function runPass(routes, cookie) {
+  for (const route of routes) {
+    for (const fuzzCase of casesFor(route)) {
+      if (sent >= MAX_REQUESTS || Date.now() - started > MAX_SECONDS * 1000) return false;
+      const headers = { origin: APP_ORIGIN, ...(fuzzCase.cookie && cookie ? { cookie } : {}), ...fuzzCase.headers };
+      if (fuzzCase.contentType) headers["content-type"] = fuzzCase.contentType;
+      const isWrite = !["GET", "HEAD", "OPTIONS"].includes(fuzzCase.method);
+      const before = isWrite ? fingerprint() : null;
+      const response = await send({ method: fuzzCase.method, path: fuzzCase.path, headers, body: fuzzCase.raw });
+      sent++;
+      if (process.env.FUZZ_VERBOSE)
+        console.log(
+          `${response.status} ${fuzzCase.method} ${fuzzCase.path.slice(0, 60)} [${fuzzCase.label}] ${response.body.slice(0, 80)}`,
+        );
+      const where = `${fuzzCase.method} ${fuzzCase.path.slice(0, 80)} [${fuzzCase.label}]`;
+      if (response.status >= 500) {
+        const entry = `${where} → ${response.status} ${response.body.slice(0, 120)}`;
+        if (response.headers["x-request-id"]) findings.app5xx.push(entry);
+        else findings.platform5xx.push(entry);
+      }
+      if (response.status === 0) resets++;
+      const wasRefused = response.status === 0 || (response.status >= 400 && response.status < 500);
+      if (wasRefused) refused++;
+      else accepted++;
+      if (isWrite && wasRefused) {
+        const changed = changedTables(before, fingerprint());
+        if (changed.length > 0) findings.writes.push(`${where} → ${response.status} wrote ${changed.join(", ")}`);
+      }
     }
   }
+  // Writes that land asynchronously (the jobs queue) after a refused request: settle, then compare once more.
+  const settledBefore = fingerprint();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const late = changedTables(settledBefore, fingerprint());
+  if (late.length > 0) findings.writes.push(`late writes after the pass: ${late.join(", ")}`);
+  return true;
 }
 
-// Writes that land asynchronously (the jobs queue) after a refused request: settle, then compare once more
-// against a fingerprint taken after the last request.
-const settledBefore = fingerprint();
-await new Promise((resolve) => setTimeout(resolve, 2000));
-const late = changedTables(settledBefore, fingerprint());
-if (late.length > 0) findings.writes.push(`late writes after the run: ${late.join(", ")}`);
-
+let complete = await runPass(selected(ROUTES), cookie);
 server.stop();
+
+// Pass 2: WorkOS configured (against the fake), for the routes that exist only with it.
+const workosServerUnderTest = await startDevServer({
+  port: PORT + 3 + 1,
+  inspectorPort: PORT - 1,
+  secrets: {
+    ...baseSecrets(),
+    WORKOS_API_KEY: fakeWorkOS.apiKey,
+    WORKOS_CLIENT_ID: fakeWorkOS.clientId,
+    WORKOS_WEBHOOK_SECRET: fakeWorkOS.webhookSecret,
+    WORKOS_API_HOSTNAME: `127.0.0.1:${PORT + 3}`,
+    WORKOS_MAX_RETRIES: "0",
+  },
+  migrate: true,
+});
+target = workosServerUnderTest;
+const WORKOS_ROUTES = [
+  { method: "GET", path: "/api/auth/authorize?provider=authkit&return_to=/x" },
+  { method: "GET", path: "/api/auth/authorize?provider=GoogleOAuth" },
+  { method: "GET", path: "/api/auth/callback?code=x&state=y" },
+  { method: "GET", path: "/api/auth/sso-authorize?organization=acme" },
+  { method: "POST", path: "/api/auth/magic-auth", body: { email: "a@example.com" } },
+  { method: "POST", path: "/api/auth/magic-auth/verify", body: { email: "a@example.com", code: "123456" } },
+  {
+    method: "POST",
+    path: "/api/webhooks/workos",
+    body: { id: "evt_1", event: "user.created", data: {} },
+    bigBody: true,
+  },
+];
+if (complete) complete = await runPass(selected(WORKOS_ROUTES), undefined);
+workosServerUnderTest.stop();
+
 rmSync(snapshotDir, { recursive: true, force: true });
 upstream.close();
+workosServer.close();
 agent.destroy();
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
-  `fuzz: ${sent} requests over ${ROUTES.length} routes in ${seconds} s — ${refused} refused (${resets} connection resets), ${accepted} accepted`,
+  `fuzz: ${sent} requests over ${ROUTES.length + WORKOS_ROUTES.length} routes in ${seconds} s${complete ? "" : " (stopped at the bound: FUZZ_MAX_REQUESTS/FUZZ_MAX_SECONDS)"} — ${refused} refused (${resets} connection resets), ${accepted} accepted`,
 );
 console.log(`fuzz: ${findings.app5xx.length} app responses ≥ 500`);
 for (const line of findings.app5xx) console.log(`  APP 5xx  ${line}`);
-console.log(`fuzz: ${findings.platform5xx.length} platform-level 5xx (no x-request-id: dev proxy / runtime)`);
-for (const line of findings.platform5xx) console.log(`  PLATFORM ${line}`);
+const platformKinds = new Map();
+for (const line of findings.platform5xx) {
+  const kind = line.replace(/^.*→ /, "").slice(0, 60);
+  platformKinds.set(kind, (platformKinds.get(kind) ?? 0) + 1);
+}
+console.log(
+  `fuzz: ${findings.platform5xx.length} platform-level 5xx (no x-request-id, from wrangler dev's proxy / workerd)`,
+);
+for (const [kind, count] of platformKinds) console.log(`  PLATFORM ${count} × ${kind}`);
 console.log(`fuzz: ${findings.writes.length} refused requests that wrote something`);
 for (const line of findings.writes) console.log(`  WRITE    ${line}`);
-process.exit(findings.app5xx.length > 0 || findings.writes.length > 0 ? 1 : 0);
+process.exit(findings.app5xx.length > 0 || findings.writes.length > 0 || !complete ? 1 : 0);

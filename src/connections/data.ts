@@ -92,6 +92,8 @@ export const oauth2Data = z.strictObject({
   client_secret: secret.optional(),
   authorization_url: httpsUrl.optional(),
   token_url: httpsUrl.optional(),
+  /** RFC 7009 revocation endpoint; when absent, the issuer's RFC 8414 metadata is consulted on delete. */
+  revocation_url: httpsUrl.optional(),
   scopes: scopes.optional(),
   pkce: z.boolean().optional(),
   token_auth_method: z.enum(TOKEN_AUTH_METHODS).optional(),

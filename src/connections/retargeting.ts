@@ -14,7 +14,7 @@ export const CREDENTIAL_TARGET_FIELDS: Record<ConnectionMethodColumn, readonly s
   api_key: ["key_location", "key_name"],
   bearer: [],
   basic: [],
-  oauth2: ["authorization_url", "token_url"],
+  oauth2: ["authorization_url", "token_url", "revocation_url"],
   oauth2_client_credentials: ["token_url"],
   mcp: ["server_url", "header_name"],
   paragon: [],

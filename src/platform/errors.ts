@@ -50,6 +50,13 @@ export const ERROR_TABLE = {
   tool_not_found: { status: 404, level: "info" },
   mcp_unreachable: { status: 502, level: "warn" },
   mcp_timeout: { status: 504, level: "warn" },
+  // Workflows, agents and executions (SPEC §7)
+  invalid_workflow: { status: 400, level: "info" },
+  invalid_agent: { status: 400, level: "info" },
+  invalid_inputs: { status: 400, level: "info" },
+  execution_finished: { status: 409, level: "info" },
+  // Internal API for the Temporal worker (SPEC §7.4)
+  execution_not_running: { status: 409, level: "info" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
