@@ -12,6 +12,7 @@ import { healthRoutes } from "./health/routes";
 import { internalRoutes } from "./internal/routes";
 import { createMcpRoutes } from "./mcp/routes";
 import { createWorkflowsPort } from "./mcp/workflows-port";
+import { mcpGatewayTools } from "./mcp-client/gateway";
 import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
 import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
@@ -73,6 +74,8 @@ export function createApp() {
       createMcpRoutes({
         workflows: (c) =>
           createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+        // The gateway: the user's MCP connections' tools, called at the edge with credentials injected.
+        extraTools: mcpGatewayTools,
       }),
     )
     .route("/api/admin", adminRoutes)

@@ -1,5 +1,5 @@
 import { Validator } from "@cfworker/json-schema";
-import { fromJsonSchema, McpServer, type ServerContext } from "@modelcontextprotocol/server";
+import { type CallToolResult, fromJsonSchema, McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { ExtraTool } from "./gateway-seam";
 import type { McpPrincipal } from "./principal";
@@ -44,7 +44,8 @@ export interface McpServerDeps {
 }
 
 type ToolResult = {
-  content: Array<{ type: "text"; text: string }>;
+  /** Ours are text; gateway tools pass the upstream's content blocks through (images included). */
+  content: CallToolResult["content"];
   structuredContent?: Record<string, unknown>;
   isError?: boolean;
 };
