@@ -26,6 +26,9 @@ export default defineConfig(async () => {
             ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
             SESSION_SECRET: TEST_SESSION_SECRET,
             TEST_MIGRATIONS: migrations,
+            // Public half of the test worker key in test/helpers/worker-token.ts (internal API, SPEC §7.4).
+            WORKER_JWKS:
+              '{"keys":[{"kty":"EC","x":"DxfbzAXSjdVEyeHgIL_qlrQKgxPilH3_supn_zZQZvU","y":"_hp8lvM1qNn7b8EHlbH8ZeSgtaik_JyQ5rI0RjO6b44","crv":"P-256","kid":"test-worker-1","alg":"ES256","use":"sig"}]}',
           },
         },
       }),

@@ -6,7 +6,7 @@ import { createApp } from "../src/app";
 import { requireSession } from "../src/auth/session-auth";
 import indexWorker from "../src/index";
 
-export { ConnectionRefresher } from "../src/index";
+export { ConnectionRefresher, ExecutionEvents, ExecutionWorkflow } from "../src/index";
 
 const app = createApp();
 app.get("/api/__bench/plain/*", requireSession(), async (c) => {

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { scenarios } from "./scenarios.mjs";
+import { benchWorkerBindings } from "./worker-tokens.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = Object.fromEntries(
@@ -72,7 +73,7 @@ function startWorker(directory, entryFile, extraBindings = {}) {
   );
   return { instance, persistPath };
 }
-const main = startWorker(outdir, "index.js");
+const main = startWorker(outdir, "index.js", benchWorkerBindings);
 const mf = main.instance;
 const persistRoot = main.persistPath;
 const url = (await mf.ready).toString().replace(/\/$/, "");
@@ -92,6 +93,7 @@ async function startBaselineWorker(extraBindings) {
 
 // 3. Load, from a separate process.
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+const tokenDriver = fileURLToPath(new URL("./drive-with-tokens.mjs", import.meta.url));
 async function drive(target) {
   const cli = [
     autocannonBin,
@@ -107,7 +109,22 @@ async function drive(target) {
   if (target.body !== undefined)
     cli.push("-b", typeof target.body === "string" ? target.body : JSON.stringify(target.body));
   cli.push(`${target.url ?? url}${target.path}`);
-  const child = spawn(process.execPath, cli, { stdio: ["ignore", "pipe", "ignore"] });
+  // One-use Authorization headers (worker tokens) need a programmatic autocannon that takes one per request.
+  const perRequestTokens = target.tokensFile && {
+    BENCH_DRIVE: JSON.stringify({
+      url: `${target.url ?? url}${target.path}`,
+      method: target.method,
+      headers: target.headers ?? {},
+      body: typeof target.body === "string" || target.body === undefined ? target.body : JSON.stringify(target.body),
+      connections: CONNECTIONS,
+      duration: target.duration ?? DURATION_SECONDS,
+      tokensFile: target.tokensFile,
+    }),
+  };
+  const child = spawn(process.execPath, perRequestTokens ? [tokenDriver] : cli, {
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...process.env, ...perRequestTokens },
+  });
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
   await new Promise((resolve, reject) =>

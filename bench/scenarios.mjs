@@ -1,7 +1,9 @@
 // Benchmark scenarios. Each is one HTTP request shape driven at the Worker by the load generator.
-// `setup(context)` may seed data and return overrides ({ path, headers, body, url }); `context` has
+// `setup(context)` may seed data and return overrides ({ path, headers, body, url, tokensFile }); `context` has
 // { mf, url, appUrl, Miniflare, convertV4MiniflareOptions }. The first scenario is the floor: every
 // ratio in the report is relative to it; `baseline` names another scenario to compare against too.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   baselineFetchWorker,
   connectOAuthConnection,
@@ -9,8 +11,10 @@ import {
   localOAuthProvider,
   localUpstream,
   reconnectOAuthConnection,
+  runningTemporalExecution,
   signInThroughDevProvider,
 } from "./support.mjs";
+import { writeWorkerTokens } from "./worker-tokens.mjs";
 
 let benchCookie;
 async function cookieFor(context) {
@@ -106,6 +110,45 @@ export const scenarios = [
     },
   },
   {
+    name: "internal API: http activity for the Temporal worker (JWT verify + proxy)",
+    method: "POST",
+    path: "/internal/v1/executions/:id/activities/http",
+    baseline: "proxy through an API-key connection",
+    target: "≥ 0.8× the user-facing proxy",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: upstreamUrl } = await localUpstream();
+      const [connectionId] = await createConnections(context, cookie, [
+        {
+          name: "Bench upstream (worker)",
+          provider: "custom_api",
+          connection_method: "api_key",
+          base_url: upstreamUrl,
+          data: { api_key: "bench-key" },
+          retries: 0,
+        },
+      ]);
+      // Ten executions in flight, as a worker fleet would run them (one execution's calls are sequential).
+      const executionIds = [];
+      for (let i = 0; i < 10; i++) executionIds.push(await runningTemporalExecution(context, cookie, connectionId));
+      const tokensFile = join(tmpdir(), `bench-worker-tokens-${executionIds[0]}.txt`);
+      return {
+        path: "/internal/v1/executions/:id/activities/http",
+        headers: { "content-type": "application/json" },
+        body: { node_id: "fetch", config: { connectionId, path: "/v1/items", method: "GET" } },
+        tokensFile,
+        // Every request spends one token (jti): a fresh batch before each run, more than a run can use.
+        async beforeRun() {
+          await writeWorkerTokens(tokensFile, {
+            executionIds,
+            audience: `${context.appUrl.replace(/\/$/, "")}/internal`,
+            count: 20_000,
+          });
+        },
+      };
+    },
+  },
+  {
     name: "OAuth proxy, steady state (valid token)",
     method: "GET",
     path: "/api/connections/:id/proxy/me",
@@ -147,4 +190,107 @@ export const scenarios = [
       };
     },
   },
+  // ── Workflows (src/workflows): enqueue cost and end-to-end time on the embedded engine ──
+  {
+    name: "POST /api/workflows/:id/execute (enqueue)",
+    method: "POST",
+    path: "/api/workflows/:id/execute",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      // One webhook node whose own condition is false: each run is skipped at once, so the measurement is the
+      // enqueue (validation, one D1 insert, one Workflow instance) and not background node traffic.
+      const id = await createWorkflowForBench(context, cookie, {
+        name: "Bench enqueue",
+        nodes: [
+          {
+            id: "noop",
+            type: "webhook",
+            config: { url: "https://example.com/hook", method: "POST", condition: "false" },
+          },
+        ],
+        edges: [],
+      });
+      return {
+        path: `/api/workflows/${id}/execute`,
+        headers: { cookie, origin: new URL(context.appUrl).origin, "content-type": "application/json" },
+        body: { inputs: {} },
+      };
+    },
+  },
+  {
+    name: "3-node http workflow, end to end (embedded engine; load = GET /api/executions/:id)",
+    method: "GET",
+    path: "/api/executions/:id",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: upstreamUrl } = await localUpstream();
+      const [connectionId] = await createConnections(context, cookie, [
+        {
+          name: "Bench workflow upstream",
+          provider: "custom_api",
+          connection_method: "api_key",
+          base_url: upstreamUrl,
+          data: { api_key: "bench-wf-key" },
+          retries: 0,
+        },
+      ]);
+      const node = (id, path) => ({ id, type: "http", config: { connectionId, path, method: "GET" } });
+      const workflowId = await createWorkflowForBench(context, cookie, {
+        name: "Bench three nodes",
+        nodes: [
+          node("one", "/v1/items"),
+          node("two", "/v1/items/{{nodes.one.output.body.data[0].id}}"),
+          node("three", "/v1/items"),
+        ],
+        edges: [
+          { source: "one", target: "two" },
+          { source: "two", target: "three" },
+        ],
+      });
+      const first = await runWorkflowForBench(context, cookie, workflowId);
+      return {
+        path: `/api/executions/${first.executionId}`,
+        headers: { cookie },
+        async report() {
+          // Sequential runs, each timed from the execute request to the `completed` event on its stream.
+          const timings = [];
+          for (let i = 0; i < 30; i++) timings.push((await runWorkflowForBench(context, cookie, workflowId)).ms);
+          timings.sort((a, b) => a - b);
+          const at = (q) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))];
+          return {
+            e2e_p50_ms: at(0.5),
+            e2e_p99_ms: at(0.99),
+            note: `end to end over 30 runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+          };
+        },
+      };
+    },
+  },
 ];
+
+async function createWorkflowForBench({ url, appUrl }, cookie, definition) {
+  const response = await fetch(new URL("/api/workflows", url), {
+    method: "POST",
+    headers: { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" },
+    body: JSON.stringify(definition),
+  });
+  if (response.status !== 201)
+    throw new Error(`bench: creating a workflow failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).data.id;
+}
+
+/** Executes a workflow and reads its event stream until the terminal event; returns the id and the elapsed ms. */
+async function runWorkflowForBench({ url, appUrl }, cookie, workflowId) {
+  const started = performance.now();
+  const response = await fetch(new URL(`/api/workflows/${workflowId}/execute`, url), {
+    method: "POST",
+    headers: { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" },
+    body: JSON.stringify({ inputs: {} }),
+  });
+  if (response.status !== 202) throw new Error(`bench: execute failed: ${response.status} ${await response.text()}`);
+  const executionId = (await response.json()).data.id;
+  const events = await fetch(new URL(`/api/executions/${executionId}/events`, url), { headers: { cookie } });
+  const text = await events.text(); // the stream ends after the terminal event
+  if (!/event: completed/.test(text)) throw new Error(`bench: workflow did not complete: ${text.slice(-500)}`);
+  return { executionId, ms: Math.round(performance.now() - started) };
+}

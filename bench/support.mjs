@@ -154,3 +154,34 @@ export async function reconnectOAuthConnection({ url }, cookie, id, expiresIn) {
   const done = await fetch(new URL(callback.pathname + callback.search, url), { headers: { cookie } });
   if (done.status !== 200) throw new Error(`bench: OAuth connect failed: ${done.status} ${await done.text()}`);
 }
+
+/**
+ * A workflow execution handed to Temporal and reported running, as the Temporal worker would find it: the
+ * definition and the user come from the API; the row is seeded in D1 directly (the bench has no Temporal).
+ */
+export async function runningTemporalExecution({ url, appUrl, mf }, cookie, connectionId) {
+  const headers = { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" };
+  const created = await fetch(new URL("/api/workflows", url), {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      name: "Bench internal activity",
+      nodes: [{ id: "fetch", type: "http", config: { connectionId, path: "/v1/items", method: "GET" } }],
+      edges: [],
+    }),
+  });
+  if (created.status !== 201)
+    throw new Error(`bench: creating a workflow failed: ${created.status} ${await created.text()}`);
+  const workflow = (await created.json()).data;
+  const me = (await (await fetch(new URL("/api/auth/me", url), { headers: { cookie } })).json()).data;
+  const executionId = crypto.randomUUID();
+  const now = Date.now();
+  const db = await mf.getD1Database("DB");
+  await db
+    .prepare(
+      "INSERT INTO executions (id, user_id, kind, definition_id, version, status, engine, inputs, nodes, created_at, updated_at, started_at) VALUES (?, ?, 'workflow', ?, ?, 'running', 'temporal', '{}', '[]', ?, ?, ?)",
+    )
+    .bind(executionId, me.user.id, workflow.id, workflow.version, now, now, now)
+    .run();
+  return executionId;
+}

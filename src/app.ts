@@ -6,6 +6,7 @@ import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhoo
 import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
+import { internalRoutes } from "./internal/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { PARAGON_WEBHOOK_PATHS, paragonRoutes } from "./paragon/routes";
 import type { AppEnv } from "./platform/context";
@@ -19,6 +20,7 @@ import { securityHeaders } from "./platform/middleware/security-headers";
 import { CREDENTIAL_PROVIDERS } from "./proxy/credentials";
 import { PROXY_PATH_PATTERN, proxyRoutes } from "./proxy/routes";
 import { outboundWebhookRoutes } from "./proxy/webhook-routes";
+import { agentRoutes, executionRoutes, workflowRoutes } from "./workflows/routes";
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
@@ -55,7 +57,11 @@ export function createApp() {
     .route("/api/oauth", oauthClientRoutes)
     .route("/api/paragon", paragonRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
-    .route("/api/webhooks", outboundWebhookRoutes);
+    .route("/api/webhooks", outboundWebhookRoutes)
+    .route("/api/workflows", workflowRoutes)
+    .route("/api/agents", agentRoutes)
+    .route("/api/executions", executionRoutes)
+    .route("/internal", internalRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

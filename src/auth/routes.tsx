@@ -351,8 +351,12 @@ export const authRoutes = new Hono<AppEnv>()
     if (mediaType !== "application/x-www-form-urlencoded" && mediaType !== "multipart/form-data") {
       throw new AppError("unsupported_media_type", "Submit the sign-in form");
     }
+    // A malformed body (multipart without a valid boundary, broken encoding) is the client's error, not ours.
+    const formData = await c.req.formData().catch(() => {
+      throw new AppError("invalid_request", "The sign-in form could not be read");
+    });
     const form = Object.fromEntries(
-      [...(await c.req.formData()).entries()].map(([key, value]) => [key, typeof value === "string" ? value : ""]),
+      [...formData.entries()].map(([key, value]) => [key, typeof value === "string" ? value : ""]),
     );
     const state = typeof form.state === "string" ? form.state : "";
     const parsed = devLoginForm.safeParse(form);

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or } from "drizzle-orm";
 import { decryptString, encryptString } from "../crypto/aes-gcm";
-import { signHmacSha256Base64Url, verifyHmacSha256 } from "../crypto/hmac";
+import { signHmacSha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
 import type { Keyring } from "../crypto/keyring";
 import { randomToken, sha256Hex } from "../crypto/tokens";
 import type { Database } from "../db/client";
@@ -50,12 +50,22 @@ export async function signSessionToken(secret: string, token: string): Promise<s
   return `${token}.${await signHmacSha256Base64Url(secret, `session:${token}`)}`;
 }
 
-/** Returns the token of a well-formed, correctly signed cookie value, or null. */
+/** base64url (RFC 4648 §5) without padding of 32 bytes: exactly 43 characters. */
+const CANONICAL_43 = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Returns the token of a well-formed, correctly signed cookie value, or null. The signature is compared
+ * as its canonical encoding (the string we would have issued), not as decoded bytes: a decoder accepts
+ * other spellings of the same bytes (a trailing `=`, non-zero pad bits, RFC 4648 §3.5), and a cookie
+ * must have exactly one valid value.
+ */
 export async function verifySessionCookie(secret: string, value: string | undefined): Promise<string | null> {
   if (!value) return null;
   const [token, signature, ...rest] = value.split(".");
-  if (!token || !signature || rest.length > 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  return (await verifyHmacSha256(secret, `session:${token}`, signature, "base64url")) ? token : null;
+  if (!token || !signature || rest.length > 0 || !CANONICAL_43.test(token) || !CANONICAL_43.test(signature))
+    return null;
+  const expected = await signHmacSha256Base64Url(secret, `session:${token}`);
+  return (await timingSafeEqualStrings(expected, signature)) ? token : null;
 }
 
 export function refreshTokenAssociatedData(sessionId: string, userId: string): string {

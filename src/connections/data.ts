@@ -7,6 +7,37 @@ import type { ConnectionMethodColumn } from "../db/schema";
  * secrets; they exist decrypted only inside one request.
  */
 const MAX_SECRET_LENGTH = 8192;
+
+/**
+ * CR, LF and NUL are never valid in an HTTP field value (RFC 9110 §5.5), and most `data` strings end up in
+ * one (a key in a header, a username in `Authorization: Basic`, a token after `Bearer`); WHATWG URL parsing
+ * silently strips newlines from URLs. A value carrying them would make every later request fail to build —
+ * or, with a lenient client, inject a header — so input validation refuses it with the field's path
+ * (`fieldValueIssues`). The read schemas below stay as they were, so a connection saved before this check
+ * still decrypts (its requests fail with 422 `connection_unusable` instead).
+ */
+export const FORBIDDEN_IN_FIELD_VALUE = /[\r\n\0]/;
+const FIELD_VALUE_ERROR = "must not contain CR, LF or NUL (RFC 9110 §5.5)";
+
+/** A string that can travel in an HTTP field value (no CR, LF, NUL): for header maps in request bodies. */
+export const fieldSafeString = () =>
+  z.string().refine((value) => !FORBIDDEN_IN_FIELD_VALUE.test(value), { error: FIELD_VALUE_ERROR });
+
+/** Every string (object keys included) anywhere in `value` that holds CR, LF or NUL, with its path. */
+export function fieldValueIssues(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; message: string }[] {
+  if (typeof value === "string")
+    return FORBIDDEN_IN_FIELD_VALUE.test(value) ? [{ path, message: FIELD_VALUE_ERROR }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => fieldValueIssues(item, [...path, index]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...(FORBIDDEN_IN_FIELD_VALUE.test(key) ? [{ path: [...path, key], message: FIELD_VALUE_ERROR }] : []),
+      ...fieldValueIssues(item, [...path, key]),
+    ]);
+  return [];
+}
 const secret = z.string().min(1, { error: "must not be empty" }).max(MAX_SECRET_LENGTH);
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/; // RFC 9110 §5.6.2 field-name token
 const headerName = z.string().min(1).max(128).regex(HTTP_TOKEN, { error: "must be a valid HTTP header name" });
@@ -61,6 +92,8 @@ export const oauth2Data = z.strictObject({
   client_secret: secret.optional(),
   authorization_url: httpsUrl.optional(),
   token_url: httpsUrl.optional(),
+  /** RFC 7009 revocation endpoint; when absent, the issuer's RFC 8414 metadata is consulted on delete. */
+  revocation_url: httpsUrl.optional(),
   scopes: scopes.optional(),
   pkce: z.boolean().optional(),
   token_auth_method: z.enum(TOKEN_AUTH_METHODS).optional(),

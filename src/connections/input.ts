@@ -4,7 +4,7 @@ import { checkOutboundUrl } from "../outbound/url-policy";
 import type { AppConfig } from "../platform/config";
 import { AppError } from "../platform/errors";
 import { findProvider, type ProviderEntry } from "./catalog";
-import { type ConnectionData, DATA_SCHEMAS } from "./data";
+import { type ConnectionData, DATA_SCHEMAS, fieldValueIssues } from "./data";
 import { parseConnectionData } from "./store";
 
 /** Methods whose providers live in registries of their own (MCP servers, Paragon integrations): a free slug. */
@@ -39,6 +39,16 @@ export function validateConnectionInput(
       details: [{ path: "connection_method", message: `one of ${entry.auth_methods.join(", ")}` }],
     });
   }
+  const unsafe = fieldValueIssues(data);
+  if (unsafe.length > 0) {
+    throw new AppError("invalid_request", "data holds characters no HTTP request can carry", {
+      details: unsafe.map((issue) => ({
+        path: ["data", ...issue.path].join("."),
+        code: "custom",
+        message: issue.message,
+      })),
+    });
+  }
   const result = DATA_SCHEMAS[method].safeParse(data);
   if (!result.success) {
     throw new AppError("invalid_request", `data does not match the ${method} shape`, {
@@ -70,12 +80,15 @@ export function validateConnectionInput(
   };
 }
 
-/** A user-supplied `base_url` must pass the SSRF policy now, not on first use. */
-export function checkBaseUrl(config: AppConfig, baseUrl: string | null | undefined): void {
+/**
+ * A user-supplied destination (`base_url`, `mcp_server_url`, an MCP `data.server_url`) must pass the SSRF
+ * policy now, not on first use. `field` is the path reported in the error.
+ */
+export function checkBaseUrl(config: AppConfig, baseUrl: string | null | undefined, field = "base_url"): void {
   if (!baseUrl) return;
   const check = checkOutboundUrl(baseUrl, { allowInsecure: config.allowInsecureTargets });
   if (!check.ok)
-    throw new AppError("invalid_request", `base_url is not allowed: ${check.message}`, {
-      details: [{ path: "base_url", message: check.message }],
+    throw new AppError("invalid_request", `${field} is not allowed: ${check.message}`, {
+      details: [{ path: field, message: check.message }],
     });
 }

@@ -13,6 +13,7 @@ import {
   type TokenHealth,
 } from "./credentials";
 import { checkBaseUrl, validateConnectionInput } from "./input";
+import { decideRetargeting } from "./retargeting";
 import { createConnectionBody, updateConnectionBody } from "./schemas";
 import { connectionList, listConnectionsQuerySchema } from "./session-companions";
 import {
@@ -72,6 +73,8 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         });
       }
       checkBaseUrl(context.config, body.base_url);
+      checkBaseUrl(context.config, body.mcp_server_url, "mcp_server_url");
+      if (connection.method === "mcp") checkBaseUrl(context.config, connection.data.server_url, "data.server_url");
       if (body.organization_id && !session.organizations.some((org) => org.id === body.organization_id)) {
         throw new AppError("not_found", "Organization not found");
       }
@@ -128,6 +131,7 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       const row = await findConnection(context.db, session.userId, c.req.param("id"));
       const current = await decryptConnection(context.keyring, row);
       let dataEncrypted: string | undefined;
+      let newData: Record<string, unknown> = current.connection.data;
       if (body.data) {
         const merged: Record<string, unknown> = { ...current.connection.data };
         for (const [key, value] of Object.entries(body.data)) {
@@ -135,21 +139,47 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
           else merged[key] = value;
         }
         const { connection } = validateConnectionInput(row.connectionMethod, row.provider, merged);
+        newData = connection.data;
         dataEncrypted = await encryptConnectionData(context.keyring, row.id, row.userId, connection.data);
       }
       checkBaseUrl(context.config, body.base_url);
+      if (
+        typeof newData.server_url === "string" &&
+        newData.server_url !== (current.connection.data as Record<string, unknown>).server_url
+      )
+        checkBaseUrl(context.config, newData.server_url, "data.server_url");
+      const retarget = decideRetargeting({
+        method: row.connectionMethod,
+        before: { baseUrl: row.baseUrl, data: current.connection.data },
+        after: { baseUrl: body.base_url !== undefined ? body.base_url : row.baseUrl, data: newData },
+        supplied: body.data,
+        hasTokens: row.tokensEncrypted !== null,
+      });
+      if (retarget.missingSecrets.length > 0) {
+        throw new AppError(
+          "secrets_required",
+          `Changing where this connection's credentials are sent needs them again: supply ${retarget.missingSecrets.join(", ")} in the same request`,
+          { details: { changed: retarget.changed, required: retarget.missingSecrets } },
+        );
+      }
       if (body.name && body.name !== row.name) await assertNameFree(context.db, session.userId, body.name);
-      const event = body.status
-        ? ({ type: body.status === "disconnected" ? "disconnected_by_owner" : "reactivated_by_owner" } as const)
-        : dataEncrypted
-          ? ({ type: "secrets_replaced" } as const)
-          : undefined;
+      // Tokens issued for the old destination never follow the connection: an authorization-code connection
+      // must be authorized again; a client-credentials token is fetched again with the new settings.
+      const reauthorize = retarget.dropTokens && row.connectionMethod === "oauth2";
+      const event = reauthorize
+        ? ({ type: "destination_changed" } as const)
+        : body.status
+          ? ({ type: body.status === "disconnected" ? "disconnected_by_owner" : "reactivated_by_owner" } as const)
+          : dataEncrypted
+            ? ({ type: "secrets_replaced" } as const)
+            : undefined;
       const updated = await updateConnection(
         context.db,
         row,
         {
           ...(body.name ? { name: body.name } : {}),
           ...(dataEncrypted ? { dataEncrypted } : {}),
+          ...(retarget.dropTokens ? { tokensEncrypted: null, tokenExpiresAt: null } : {}),
           ...(body.base_url !== undefined ? { baseUrl: body.base_url } : {}),
           ...(body.default_headers ? { defaultHeaders: body.default_headers } : {}),
           ...(body.timeout_ms !== undefined ? { timeoutMs: body.timeout_ms } : {}),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONNECTION_METHODS } from "../db/schema";
 import { CREDENTIAL_HEADERS } from "../outbound/headers";
+import { fieldSafeString } from "./data";
 
 /** Request bodies of the connections API (SPEC §6.3); `data` is validated per method in `input.ts`. */
 const MAX_METADATA_BYTES = 8 * 1024;
@@ -11,7 +12,7 @@ const headerMap = z
       .string()
       .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: "must be a valid header name" })
       .max(128),
-    z.string().max(2048),
+    fieldSafeString().max(2048),
   )
   .refine((headers) => Object.keys(headers).length <= 30, { error: "at most 30 headers" })
   .refine((headers) => Object.keys(headers).every((name) => !CREDENTIAL_HEADERS.has(name.toLowerCase())), {
@@ -49,7 +50,10 @@ export const createConnectionBody = z.strictObject({
   provider: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()),
   organization_id: z.uuid().optional(),
-  mcp_server_url: z.url().max(2048).optional(),
+  mcp_server_url: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048)
+    .optional(),
   ...settingsFields,
 });
 

@@ -15,6 +15,8 @@ export type StatusEvent =
   | { type: "test_passed" }
   | { type: "credentials_rejected"; message: string }
   | { type: "secrets_replaced" }
+  /** Where an OAuth connection's credentials go changed (base_url, token or authorization URL): re-authorize. */
+  | { type: "destination_changed" }
   | { type: "disconnected_by_owner" }
   | { type: "reactivated_by_owner" }
   | { type: "grant_ended"; reason: "invalid_grant" | "refused"; error?: string }
@@ -28,6 +30,9 @@ export type StatusTransition =
   | { ok: true; status: ConnectionStatus; statusReason: string | null }
   /** The event does not apply in this state (`refusal` explains why, for the owner). */
   | { ok: false; refusal: string };
+
+/** The reason of an OAuth connection that must be (re-)authorized before use. */
+const NOT_AUTHORIZED_YET = "Not authorized yet";
 
 const to = (status: ConnectionStatus, statusReason: string | null = null): StatusTransition => ({
   ok: true,
@@ -45,7 +50,7 @@ export function transitionStatus(
 ): StatusTransition {
   if (event.type === "created") {
     if (current) return { ok: false, refusal: "The connection already exists" };
-    return event.awaitsAuthorization ? to("disconnected", "Not authorized yet") : to("active");
+    return event.awaitsAuthorization ? to("disconnected", NOT_AUTHORIZED_YET) : to("active");
   }
   if (!current) return { ok: false, refusal: "The connection does not exist" };
   if (current.status === "revoked") return { ok: false, refusal: "The connection was deleted" };
@@ -59,12 +64,14 @@ export function transitionStatus(
     case "secrets_replaced":
       // New secrets may fix what the provider refused; they cannot revive an ended grant.
       return current.status === "invalid" ? to("active") : unchanged;
+    case "destination_changed":
+      return to("disconnected", NOT_AUTHORIZED_YET);
     case "disconnected_by_owner":
       return to("disconnected", "Disconnected by the owner");
     case "reactivated_by_owner":
       if (current.status === "expired")
         return { ok: false, refusal: "This connection's authorization ended; reconnect it instead" };
-      return current.status === "disconnected" && current.statusReason === "Not authorized yet"
+      return current.status === "disconnected" && current.statusReason === NOT_AUTHORIZED_YET
         ? { ok: false, refusal: "Authorize this connection first" }
         : to("active");
     case "grant_ended":

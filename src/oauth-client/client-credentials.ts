@@ -2,11 +2,9 @@ import type { CredentialContext, UsableConnectionOf } from "../connections/crede
 import type { ConnectionRef } from "../connections/store";
 import { AppError } from "../platform/errors";
 import type { OAuthApp } from "./oauth-app";
+import { isClientCredentialsTokenDue, tokenTimesOf } from "./refresh-policy";
 import { callTokenEndpoint } from "./token-endpoint";
 import { readStoredTokens, writeStoredTokens } from "./token-store";
-
-/** A client-credentials token is fetched again this long before it expires. */
-export const CLIENT_CREDENTIALS_EXPIRY_MARGIN_MS = 60_000;
 
 type ClientCredentialsConnection = UsableConnectionOf<"oauth2_client_credentials"> & ConnectionRef;
 
@@ -30,8 +28,8 @@ function clientCredentialsApp(connection: ClientCredentialsConnection): OAuthApp
 
 /**
  * A usable access token for an `oauth2_client_credentials` connection (RFC 6749 §4.4): the cached one
- * while it is valid, else a new one from the token endpoint, cached encrypted until shortly before it
- * expires. `forceNew` skips the cache (after an upstream 401 on a token believed valid).
+ * while it is valid, else a new one from the token endpoint, cached encrypted until it is due
+ * (`isClientCredentialsTokenDue`: the lifetime-relative margin). `forceNew` skips the cache (after an upstream 401 on a token believed valid).
  */
 export async function clientCredentialsToken(
   context: CredentialContext,
@@ -41,8 +39,9 @@ export async function clientCredentialsToken(
   const now = context.now();
   if (!forceNew) {
     const cached = await readStoredTokens(context.keyring, connection);
-    if (cached && (cached.expires_at === null || cached.expires_at - CLIENT_CREDENTIALS_EXPIRY_MARGIN_MS > now))
-      return cached.access_token;
+    // The refresh margin, relative to the token's lifetime (refresh-policy.ts): a 30 s token is reused for
+    // most of its life instead of being fetched again on every use.
+    if (cached && !isClientCredentialsTokenDue(tokenTimesOf(cached), now)) return cached.access_token;
   }
   const app = clientCredentialsApp(connection);
   const result = await callTokenEndpoint(

@@ -3,7 +3,7 @@ import type { ConnectionRef } from "../connections/store";
 import { AppError } from "../platform/errors";
 import { clientCredentialsToken } from "./client-credentials";
 import { usableAccessToken } from "./lifecycle";
-import { decideRefresh } from "./refresh-policy";
+import { decideRefresh, tokenTimesOf } from "./refresh-policy";
 import { revokeAtProvider } from "./revoke";
 import { readStoredTokens } from "./token-store";
 
@@ -22,7 +22,7 @@ async function tokenHealthOf(
   if (!tokens) return { state: "missing", expires_at: null, scopes: null };
   const now = context.now();
   const expired = connection.status === "expired" || (tokens.expires_at !== null && tokens.expires_at <= now);
-  const decision = decideRefresh({ expiresAt: tokens.expires_at, hasRefreshToken: true }, now);
+  const decision = decideRefresh({ ...tokenTimesOf(tokens), hasRefreshToken: true }, now);
   return {
     state: expired ? "expired" : decision.reason === "expiring" ? "expiring" : "valid",
     expires_at: tokens.expires_at,

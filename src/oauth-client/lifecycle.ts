@@ -1,7 +1,7 @@
 import type { CredentialContext, UsableConnectionOf } from "../connections/credentials";
 import type { ConnectionRef } from "../connections/store";
 import { AppError } from "../platform/errors";
-import { decideRefresh } from "./refresh-policy";
+import { decideRefresh, tokenTimesOf } from "./refresh-policy";
 import { readStoredTokens } from "./token-store";
 
 /** Where the owner re-authorizes an expired connection. */
@@ -27,11 +27,7 @@ export async function usableAccessToken(
   const tokens = await readStoredTokens(context.keyring, connection);
   if (!tokens) throw new AppError("connection_not_authorized", "Authorize this OAuth connection before using it");
   const forced = options.rejectedAccessToken !== undefined;
-  const decision = decideRefresh(
-    { expiresAt: tokens.expires_at, hasRefreshToken: Boolean(tokens.refresh_token) },
-    context.now(),
-    forced,
-  );
+  const decision = decideRefresh(tokenTimesOf(tokens), context.now(), forced);
   if (!decision.refresh) return tokens.access_token;
 
   const namespace = context.env.CONNECTION_REFRESHER;

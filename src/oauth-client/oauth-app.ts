@@ -67,6 +67,7 @@ export function resolveOAuthApp(provider: ProviderEntry, connection: ConnectionD
     clientSecret: data.client_secret,
     authorizationUrl: data.authorization_url,
     tokenUrl: data.token_url,
+    ...(data.revocation_url ? { revocationUrl: data.revocation_url } : {}),
     scopes: data.scopes ?? [],
     scopeSeparator: " ",
     pkce: data.pkce ?? true,

@@ -7,7 +7,7 @@ import { getConfig } from "../platform/config";
 import { isAppError } from "../platform/errors";
 import { createLogger, describeError } from "../platform/logger";
 import { resolveOAuthApp } from "./oauth-app";
-import { cooldownMs, decideRefresh, isExhausted, utcDay } from "./refresh-policy";
+import { cooldownMs, decideRefresh, isExhausted, tokenTimesOf, utcDay } from "./refresh-policy";
 import { callTokenEndpoint } from "./token-endpoint";
 import { authorizedTokenColumns, readStoredTokens } from "./token-store";
 
@@ -95,11 +95,7 @@ export class ConnectionRefresher extends DurableObject<Env> {
       };
 
     const forced = request.rejectedAccessToken !== undefined && request.rejectedAccessToken === tokens.access_token;
-    const decision = decideRefresh(
-      { expiresAt: tokens.expires_at, hasRefreshToken: Boolean(tokens.refresh_token) },
-      now,
-      forced,
-    );
+    const decision = decideRefresh(tokenTimesOf(tokens), now, forced);
     if (!decision.refresh) return { ok: true, accessToken: tokens.access_token, refreshed: false };
 
     const failures = await this.ctx.storage.get<FailureState>(FAILURE_STATE_KEY);

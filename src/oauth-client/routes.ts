@@ -125,7 +125,8 @@ export const oauthClientRoutes = new Hono<AppEnv>()
         "invalid_state",
         "This authorization link is invalid, expired or was already used. Start connecting again.",
       );
-    await c.env.KV.delete(TX_PREFIX + state);
+    // The owner is checked BEFORE the state is consumed: someone else presenting the state (a leaked
+    // callback URL) must not burn it for the user who holds it (issue 14 #9). Single use is kept for the owner.
     const session = c.var.session;
     if (!session || session.userId !== tx.userId)
       return fail(
@@ -133,6 +134,7 @@ export const oauthClientRoutes = new Hono<AppEnv>()
         "invalid_state",
         "This authorization was started by another account. Sign in as that account and start again.",
       );
+    await c.env.KV.delete(TX_PREFIX + state);
     if (Date.now() - tx.createdAt > OAUTH_TRANSACTION_TTL_SECONDS * 1000)
       return fail(400, "invalid_state", "This authorization link expired. Start connecting again.");
     if (tx.provider !== c.req.param("provider"))

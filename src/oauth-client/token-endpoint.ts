@@ -98,6 +98,7 @@ export async function callTokenEndpoint(
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
       token_type: tokens.data.token_type ?? "Bearer",
       expires_at: tokens.data.expires_in !== undefined ? options.now + tokens.data.expires_in * 1000 : null,
+      obtained_at: options.now,
       scope: tokens.data.scope
         ? tokens.data.scope.split(/[ ,]+/).filter(Boolean)
         : (options.previous?.scope ?? undefined),

@@ -12,6 +12,11 @@ export const storedTokensSchema = z.object({
   token_type: z.string().default("Bearer"),
   /** Epoch ms; null when the provider did not say. */
   expires_at: z.number().nullable(),
+  /**
+   * Epoch ms when the token response arrived: with `expires_at` it gives the token's lifetime, which sets the
+   * refresh margin (refresh-policy.ts). Absent on tokens stored before it was recorded.
+   */
+  obtained_at: z.number().optional(),
   scope: z.array(z.string()).optional(),
   /** Provider-specific fields kept from the token response (e.g. Slack's team). */
   extras: z.record(z.string(), z.unknown()).optional(),

@@ -292,27 +292,68 @@ export function isPrivateIPv6(address: string): boolean {
 
 /** Upper bound on nested percent-decoding rounds (`%252e` → `%2e` → `.`); deeper nesting is refused. */
 const MAX_DECODE_ROUNDS = 4;
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-/** Percent-decodes byte-wise (RFC 3986 §2.1) until stable; null if still changing after a few rounds. */
+/**
+ * One round of percent-decoding (RFC 3986 §2.1) into bytes read as strict UTF-8 (RFC 3629 §3): an overlong
+ * form such as `%c0%ae` (a disguised `.`) or any invalid sequence is null, never a lookalike character.
+ */
+function percentDecodeUtf8(value: string): string | null {
+  if (!/%[0-9a-f]{2}/i.test(value)) return value;
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; ) {
+    const percentEscape = /^%([0-9a-f]{2})/i.exec(value.slice(i, i + 3));
+    if (percentEscape) {
+      bytes.push(Number.parseInt(percentEscape[1] as string, 16));
+      i += 3;
+    } else {
+      const codePoint = value.codePointAt(i) as number;
+      const char = String.fromCodePoint(codePoint);
+      bytes.push(...utf8.encode(char));
+      i += char.length;
+    }
+  }
+  try {
+    return strictUtf8.decode(new Uint8Array(bytes));
+  } catch {
+    return null;
+  }
+}
+
+/** Percent-decodes until stable; null if malformed UTF-8 or still changing after a few rounds. */
 function decodeRepeatedly(segment: string): string | null {
   let current = segment;
   for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
-    const next = current.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    const next = percentDecodeUtf8(current);
+    if (next === null) return null;
     if (next === current) return current;
     current = next;
   }
   return null;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a decoded control character is refused
+const DECODED_CONTROL = /[\u0000-\u001f\u007f]/;
+
 /**
- * True when a raw path segment is, or hides, a dot segment (RFC 3986 §3.3, §5.2.4) in any encoding:
- * `..`, `%2e%2e`, `.%2E`, double-encoded `%252e%252e`, or `..%2f` / `..%5c` that a server which
- * decodes `%2F`/`%5C` before resolving dot segments would turn into `../`.
+ * True when a raw path segment is, or hides, a dot segment (RFC 3986 §3.3, §5.2.4) as any upstream might
+ * read it. The segment is normalised the way lenient servers do before deciding:
+ * - percent-decoded (repeatedly, as strict UTF-8: `%2e%2e`, `%252e%252e`; overlong `%c0%ae` is refused);
+ * - NFKC-normalised (UAX #15: full-width `．．`, `‥` and full-width solidi become `..` and `/`);
+ * - split on `/` and `\` (`..%2f`, `..%5c`);
+ * - `;params` stripped (RFC 3986 §3.3 path parameters: Tomcat/Jetty read `..;` as `..`);
+ * - trailing spaces trimmed (`..%20`: Windows servers drop them).
+ * Any resulting part made only of dots (`.`, `..`, `...`) hides a dot segment; a decoded control
+ * character (`..%00` truncation) is refused too.
  */
 function hidesDotSegment(segment: string): boolean {
   const decoded = decodeRepeatedly(segment);
-  if (decoded === null) return true;
-  return decoded.split(/[/\\]/).some((part) => part === "." || part === "..");
+  if (decoded === null || DECODED_CONTROL.test(decoded)) return true;
+  return decoded
+    .normalize("NFKC")
+    .split(/[/\\]/)
+    .some((part) => /^\.+$/.test(part.split(";")[0]?.trim() ?? ""));
 }
 
 /**
@@ -328,8 +369,9 @@ function hidesDotSegment(segment: string): boolean {
  * - any backslash (the WHATWG URL parser treats `\` as `/` in http(s) URLs, so `\\evil` is `//evil`);
  * - control characters (the URL parser silently drops tab/CR/LF, so `.\t.` would become `..`);
  * - `?` or `#` (pass the query via `search`; a fragment is never sent);
- * - any segment that is or decodes to `.`/`..` — including `%2e%2e`, `%252e%252e` and `..%2f` —
- *   even when it would resolve inside the prefix, because the upstream may decode differently;
+ * - any segment that is or normalises to dots only — `..`, `%2e%2e`, `%252e%252e`, `..%2f`, `..;/`,
+ *   `%2e%2e;`, `...`, `..%20`, overlong `%c0%ae`, full-width `．．` (see `hidesDotSegment`) — even when it
+ *   would resolve inside the prefix, because the upstream may decode differently;
  * - anything whose resolved path is not the base path or below it (defence in depth).
  *
  * `path` is taken relative to the base path whether or not it starts with `/`; the result keeps only

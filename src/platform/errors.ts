@@ -31,6 +31,10 @@ export const ERROR_TABLE = {
   connection_expired: { status: 409, level: "info" },
   payload_too_large: { status: 413, level: "info" },
   unsupported_media_type: { status: 415, level: "info" },
+  // Changing where a stored credential is sent needs the secrets again (issue 14 #5); stored settings that
+  // cannot form an HTTP request (a header value with CR/LF/NUL saved before input validation refused it).
+  secrets_required: { status: 400, level: "info" },
+  connection_unusable: { status: 422, level: "info" },
   rate_limited: { status: 429, level: "info" },
   internal_error: { status: 500, level: "error" },
   credentials_unreadable: { status: 500, level: "error" },
@@ -40,6 +44,13 @@ export const ERROR_TABLE = {
   provider_not_configured: { status: 503, level: "warn" },
   connection_refresh_backoff: { status: 503, level: "warn" },
   upstream_timeout: { status: 504, level: "warn" },
+  // Workflows, agents and executions (SPEC §7)
+  invalid_workflow: { status: 400, level: "info" },
+  invalid_agent: { status: 400, level: "info" },
+  invalid_inputs: { status: 400, level: "info" },
+  execution_finished: { status: 409, level: "info" },
+  // Internal API for the Temporal worker (SPEC §7.4)
+  execution_not_running: { status: 409, level: "info" },
   // Paragon (SPEC §9, src/paragon/upstream.ts): unset settings; Paragon refused (4xx); Paragon failed/timed out.
   paragon_not_configured: { status: 503, level: "warn" },
   paragon_action_failed: { status: 400, level: "info" },

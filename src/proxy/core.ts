@@ -60,6 +60,25 @@ export function checkedUrl(context: CredentialContext, target: string): URL {
 }
 
 /**
+ * Runs the part that builds an outbound request from stored settings. `Headers` throws a TypeError for a
+ * value it cannot carry (CR, LF, NUL — RFC 9110 §5.5), which input validation now refuses but a connection
+ * saved earlier may hold: that is the connection's fault, not ours — 422 `connection_unusable`, never a 500.
+ */
+export async function buildingRequest<T>(build: () => Promise<T> | T): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    if (error instanceof TypeError)
+      throw new AppError(
+        "connection_unusable",
+        "This connection's stored settings cannot form an HTTP request (a header value with CR, LF or NUL); replace them",
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+/**
  * The request headers for a connection: the caller's (minus anything that must not cross: credentials,
  * hop-by-hop, the headers the credentials go into), then the catalog's defaults, then the connection's.
  */
@@ -111,9 +130,14 @@ export async function proxyThroughConnection(
     body = await new Response(body).arrayBuffer();
   }
   const send = async (rejected?: string) => {
-    const headers = connectionHeaders(credentials, connection, provider, request.headers);
     const target = new URL(url);
-    const used = await credentials.inject(context, connection, { url: target, headers }, provider, rejected);
+    const { headers, used } = await buildingRequest(async () => {
+      const headers = connectionHeaders(credentials, connection, provider, request.headers);
+      return {
+        headers,
+        used: await credentials.inject(context, connection, { url: target, headers }, provider, rejected),
+      };
+    });
     const result = await sendWithRetries({
       url: target,
       method: request.method,

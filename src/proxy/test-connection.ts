@@ -3,7 +3,7 @@ import { credentialProviderFor, type UsableConnection } from "../connections/cre
 import { fillPlaceholders, judgeVerification, verifySpecFor } from "../connections/verify";
 import { sendWithRetries } from "../outbound/send";
 import { AppError } from "../platform/errors";
-import { checkedUrl, connectionHeaders, resolveUpstream, type UseContext } from "./core";
+import { buildingRequest, checkedUrl, connectionHeaders, resolveUpstream, type UseContext } from "./core";
 
 export interface TestResult {
   success: boolean;
@@ -47,15 +47,19 @@ export async function testConnection(context: UseContext, connection: UsableConn
   const path = fillPlaceholders(spec.path, connection.connection.data as Record<string, unknown>);
   if (path === null) return result(false, "The connection lacks a field its verification request needs", null);
   const [pathname, search = ""] = path.split("?");
-  const headers = connectionHeaders(credentials, connection, provider, undefined);
-  for (const [name, value] of Object.entries(spec.headers ?? {})) headers.set(name, value);
-  headers.set("accept", "application/json");
   let url: URL;
+  let headers: Headers;
   try {
-    url = spec.absoluteUrl
-      ? checkedUrl(context, spec.absoluteUrl)
-      : resolveUpstream(context, connection, pathname as string, search ? `?${search}` : "");
-    await credentials.inject(context, connection, { url, headers }, provider);
+    ({ url, headers } = await buildingRequest(async () => {
+      const headers = connectionHeaders(credentials, connection, provider, undefined);
+      for (const [name, value] of Object.entries(spec.headers ?? {})) headers.set(name, value);
+      headers.set("accept", "application/json");
+      const url = spec.absoluteUrl
+        ? checkedUrl(context, spec.absoluteUrl)
+        : resolveUpstream(context, connection, pathname as string, search ? `?${search}` : "");
+      await credentials.inject(context, connection, { url, headers }, provider);
+      return { url, headers };
+    }));
   } catch (error) {
     if (error instanceof AppError && error.status < 500) return result(false, error.message, null);
     throw error;

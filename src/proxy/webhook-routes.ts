@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { currentSession, requireSession } from "../auth/session-auth";
+import { fieldSafeString } from "../connections/data";
 import { decryptConnection, findConnection } from "../connections/store";
 import { checkOutboundUrl } from "../outbound/url-policy";
 import {
@@ -33,7 +34,7 @@ export const webhookRequest = z
           .string()
           .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/)
           .max(128),
-        z.string().max(2048),
+        fieldSafeString().max(2048),
       )
       .refine((h) => Object.keys(h).length <= 20, { error: "at most 20 headers" })
       .optional(),

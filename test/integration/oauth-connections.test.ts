@@ -272,7 +272,11 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const connection = await connected(browser);
     const userId = await userIdOf(browser);
     const before = await storedTokens(connection.id, userId);
-    await seedTokens(connection.id, userId, { ...before, expires_at: Date.now() - 1000 });
+    await seedTokens(connection.id, userId, {
+      ...before,
+      obtained_at: Date.now() - 3_601_000,
+      expires_at: Date.now() - 1000,
+    });
     fake.omitRefreshTokenOnRefresh = true;
     expect((await browser.request(`/api/connections/${connection.id}/proxy/me`)).status).toBe(200);
     const after = await storedTokens(connection.id, userId);
@@ -286,6 +290,7 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const userId = await userIdOf(browser);
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
+      obtained_at: Date.now() - 3_601_000,
       expires_at: Date.now() - 1000,
     });
     fake.invalidateRefreshTokens();
@@ -318,6 +323,7 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const userId = await userIdOf(browser);
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
+      obtained_at: Date.now() - 3_601_000,
       expires_at: Date.now() - 1000,
     });
     fake.failNextToken({ status: 503 });
@@ -344,6 +350,7 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const yesterday = Date.now() - 86_400_000;
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
+      obtained_at: yesterday - 3_601_000,
       expires_at: yesterday - 1000,
     });
     // Yesterday, by the refresher's clock: a transient failure, which only cools down.

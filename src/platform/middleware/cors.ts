@@ -11,6 +11,9 @@ export function apiCors(): MiddlewareHandler<AppEnv> {
   // The allowed origins come from the configuration, which is parsed once per environment.
   const handlers = new WeakMap<ReadonlySet<string>, MiddlewareHandler>();
   return async function apiCorsMiddleware(c, next) {
+    // Only a real preflight carries Access-Control-Request-Method (Fetch standard, CORS-preflight request);
+    // any other OPTIONS is an ordinary request — the proxy forwards it to the upstream — not ours to answer.
+    if (c.req.method === "OPTIONS" && !c.req.header("access-control-request-method")) return next();
     const allowed = c.var.config.corsAllowedOrigins;
     let handler = handlers.get(allowed);
     if (!handler) {

@@ -44,6 +44,51 @@ describe("return_to: same-origin paths only (RFC 6749 §10.15, open redirectors)
   });
 });
 
+// Regression for issue 14 finding 1 ("open redirect after sign-in"): the raw value passed the checks but
+// WHATWG dot-segment resolution turned it into a scheme-relative path (`//evil.example/phish`).
+describe("open redirect after sign-in: the returned path is validated (issue 14 #1, RFC 6749 §10.15)", () => {
+  it.each([
+    ["/./ then //", "/.//evil.example/phish"],
+    ["the issue's query value once decoded", decodeURIComponent("%2F.%2F%2Fevil.example%2Fphish")],
+    ["/.. then //", "/..//evil.example/phish"],
+    ["/a/.. then //", "/a/..//evil.example"],
+    ["/%2e then //", "/%2e//evil.example"],
+    ["/%2E%2E then //", "/%2E%2E//evil.example"],
+    ["/a/%2e%2e then //", "/a/%2e%2e//evil.example"],
+    ["/.%2e then //", "/.%2e//evil.example"],
+    ["a backslash after a dot segment", "/./\\evil.example"],
+    ["a backslash in place of a slash", "/\\evil.example"],
+    ["a tab between the slashes", "/.\t//evil.example"],
+    ["a tab after a dot segment", "/./\t/evil.example"],
+    ["an encoded CR/LF", "/x%0d%0aSet-Cookie:%20a=b"],
+    ["an encoded LF", "/x%0Ainjected"],
+    ["an encoded NUL", "/x%00"],
+    ["an encoded tab", "/x%09y"],
+    ["an encoded DEL", "/x%7f"],
+  ])("refuses %s (%s)", (_name, input) => {
+    expect(sanitizeReturnTo(input, APP)).toBe(DEFAULT_RETURN_TO);
+  });
+
+  it.each([
+    ["/a/./b", "/a/b"],
+    ["/a/%2e%2e/b", "/b"],
+    ["/a/b/..", "/a/"],
+    ["/x?next=//evil.example", "/x?next=//evil.example"],
+  ])("keeps the harmless %s as %s", (input, expected) => {
+    expect(sanitizeReturnTo(input, APP)).toBe(expected);
+  });
+
+  it("never returns a value that resolves off-origin or differently (property over every refused variant)", () => {
+    const probes = ["/.//e", "/..//e", "/%2e//e", "/%2E%2E//e", "/a/..//e", "/./e", "//e", "/\\e", "/a/../../..//e"];
+    for (const probe of probes) {
+      const out = sanitizeReturnTo(probe, APP);
+      expect(out.startsWith("//")).toBe(false);
+      expect(new URL(out, APP).origin).toBe(APP);
+      expect(`${new URL(out, APP).pathname}${new URL(out, APP).search}`).toBe(out);
+    }
+  });
+});
+
 describe("PKCE S256 (RFC 7636)", () => {
   // RFC 7636 Appendix B.
   const RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -185,6 +230,36 @@ describe("signed session cookies", () => {
     expect(await verifySessionCookie("secret-secret-secret-secret-secret", token)).toBeNull();
     expect(await verifySessionCookie("secret-secret-secret-secret-secret", `${value}.extra`)).toBeNull();
     expect(await verifySessionCookie("secret-secret-secret-secret-secret", undefined)).toBeNull();
+  });
+});
+
+// Regression for issue 14 finding 9: the decoder accepted a second spelling of the signature.
+describe("session cookie signature: one canonical spelling (issue 14 #9, RFC 4648 §3.5 and §5)", () => {
+  const SECRET = "secret-secret-secret-secret-secret";
+  const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  /** The same 32 bytes with different (non-zero) pad bits in the last character. */
+  const flipPadBit = (signature: string) => {
+    const last = signature.at(-1) as string;
+    return `${signature.slice(0, -1)}${B64URL[B64URL.indexOf(last) ^ 1]}`;
+  };
+  it.each([
+    { name: "a trailing '='", spell: (sig: string) => `${sig}=` },
+    { name: "a trailing '=='", spell: (sig: string) => `${sig}==` },
+    { name: "non-zero pad bits in the last character", spell: flipPadBit },
+    {
+      name: "standard base64 alphabet padding",
+      spell: (sig: string) => `${sig.replaceAll("-", "+").replaceAll("_", "/")}=`,
+    },
+    { name: "a trailing space", spell: (sig: string) => `${sig} ` },
+    { name: "a percent-encoded '='", spell: (sig: string) => `${sig}%3D` },
+  ])("refuses the signature spelled with $name", async ({ spell }) => {
+    const token = "A".repeat(43);
+    const value = await signSessionToken(SECRET, token);
+    const [, signature] = value.split(".") as [string, string];
+    const respelled = spell(signature);
+    expect(respelled).not.toBe(signature);
+    expect(await verifySessionCookie(SECRET, `${token}.${respelled}`)).toBeNull();
+    expect(await verifySessionCookie(SECRET, value)).toBe(token);
   });
 });
 

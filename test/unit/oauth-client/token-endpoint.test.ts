@@ -161,7 +161,8 @@ describe("callTokenEndpoint: successful token responses (RFC 6749 §5.1, §6)", 
       now: NOW,
       previous,
     });
-    expect(result).toEqual({ ok: true, tokens });
+    // The arrival time is kept, so the refresh margin can be relative to the token's lifetime.
+    expect(result).toEqual({ ok: true, tokens: { ...tokens, obtained_at: NOW } });
   });
 });
 

@@ -322,6 +322,45 @@ describe("joinUnderBase: paths stay under the base URL (RFC 3986 §5.2.4, path t
     expect(joinUnderBase(BASE, path)).toBeNull();
   });
 
+  // Regression for issue 14 finding 6 ("URL and path hygiene"): these reached the upstream, which may read
+  // them as `..` — Tomcat strips `;params`, Windows trims trailing dots and spaces, lenient decoders accept
+  // overlong UTF-8, and NFKC folds full-width dots.
+  it.each([
+    ["..;/ (path parameter, RFC 3986 §3.3; Tomcat/Jetty read ..)", "/..;/admin"],
+    ["..;jsessionid=x/", "/..;jsessionid=x/admin"],
+    ["%2e%2e; encoded dots with a parameter", "/%2e%2e;/admin"],
+    ["%2e%2e%3b encoded semicolon", "/%2e%2e%3b/admin"],
+    [".;/ single dot with a parameter", "/.;/admin"],
+    ["... (Windows trims trailing dots)", "/.../admin"],
+    [".... four dots", "/..../admin"],
+    ["..%20 (trailing space trimmed)", "/..%20/admin"],
+    ["..%09 (trailing tab)", "/..%09/admin"],
+    ["..%00 (NUL truncation)", "/..%00/admin"],
+    [". . with spaces around", "/%20..%20/admin"],
+    ["overlong UTF-8 %c0%ae%c0%ae (RFC 3629 §3)", "/%c0%ae%c0%ae/admin"],
+    ["overlong 3-byte %e0%80%ae", "/%e0%80%ae%e0%80%ae/admin"],
+    ["overlong slash %c0%af", "/..%c0%afadmin"],
+    ["an invalid UTF-8 byte", "/%ff/admin"],
+    ["full-width dots (U+FF0E, NFKC → ..)", "/\uff0e\uff0e/admin"],
+    ["encoded full-width dots", "/%ef%bc%8e%ef%bc%8e/admin"],
+    ["one full-width dot and one ASCII dot", "/.%ef%bc%8e/admin"],
+    ["two dot leader U+2025 (NFKC → ..)", "/\u2025/admin"],
+    ["full-width solidus after dots (U+FF0F)", "/..\uff0fadmin"],
+    ["full-width reverse solidus after dots (U+FF3C)", "/..%ef%bc%bcadmin"],
+  ])("refuses %s", (_rule, path) => {
+    expect(joinUnderBase(BASE, path)).toBeNull();
+  });
+
+  it.each([
+    ["a matrix parameter on a normal segment", "/users;v=2/42", "https://api.example.com/v1/users;v=2/42"],
+    ["dots inside a name", "/files/a..b/.env.local", "https://api.example.com/v1/files/a..b/.env.local"],
+    ["a trailing dot on a name", "/files/name.", "https://api.example.com/v1/files/name."],
+    ["non-ASCII letters", "/caf%C3%A9", "https://api.example.com/v1/caf%C3%A9"],
+    ["full-width letters are not dots", "/%ef%bc%a1", "https://api.example.com/v1/%ef%bc%a1"],
+  ])("still joins %s", (_rule, path, href) => {
+    expect(joinUnderBase(BASE, path)?.href).toBe(href);
+  });
+
   it("refuses an invalid base URL", () => {
     expect(joinUnderBase("not a url", "/x")).toBeNull();
   });
