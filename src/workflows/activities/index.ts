@@ -3,6 +3,7 @@ import { ActivityError, type ActivityType } from "../interpreter";
 import { runHttpActivity } from "./http";
 import { runIntegrationActivity } from "./integration-activity";
 import { runLlmActivity } from "./llm-activity";
+import { runParagonActivity } from "./paragon-activity";
 import type { ActivityExecution } from "./shared";
 import { runWebhookActivity } from "./webhook";
 import { runWorkflowTool } from "./workflow-tool";
@@ -35,7 +36,7 @@ export const ACTIVITIES: Record<ActivityType, Activity> = {
   llm: runLlmActivity,
   integration: runIntegrationActivity,
   mcp_tool: notAvailable("The mcp_tool node (MCP client)"),
-  paragon_action: notAvailable("The paragon_action node (Paragon)"),
+  paragon_action: runParagonActivity,
   workflow: (context, execution, config) => runWorkflowTool(context, execution, config, runActivity),
 };
 
