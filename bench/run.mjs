@@ -5,6 +5,7 @@
 // Prints req/s, p50 and p99 per scenario (median of several rounds) and the ratio to the floor, plus
 // the bundle size raw and gzip. Results are also written to bench/results/.
 import { execFileSync, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -37,9 +38,17 @@ const bundle = readFileSync(join(outdir, "index.js"));
 const baselineOutdir = join(root, "bench/.build-baseline");
 rmSync(baselineOutdir, { recursive: true, force: true });
 run("npx", ["wrangler", "deploy", "bench/baseline-entry.ts", "--dry-run", "--outdir", baselineOutdir]);
+// The peer: the same McpServer behind @cloudflare/workers-oauth-provider (bench/peer-entry.ts).
+const peerOutdir = join(root, "bench/.build-peer");
+rmSync(peerOutdir, { recursive: true, force: true });
+run("npx", ["wrangler", "deploy", "bench/peer-entry.ts", "--dry-run", "--outdir", peerOutdir]);
 const bundleSize = { raw_bytes: bundle.length, gzip_bytes: gzipSync(bundle, { level: 9 }).length };
 
 // 2. The bundle in workerd with wrangler.toml's bindings (D1, KV, queues, rate limits, assets).
+// A throwaway ES256 key for access tokens (src/oauth-server/signing-keys.ts).
+const BENCH_SIGNING_KEYS = JSON.stringify([
+  { ...generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }), kid: "bench" },
+]);
 const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler"));
 const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
 const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
@@ -62,6 +71,7 @@ function startWorker(directory, entryFile, extraBindings = {}) {
             LOG_LEVEL: "info",
             ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
             SESSION_SECRET: Buffer.alloc(32, 9).toString("base64"),
+            OAUTH_SIGNING_KEYS: BENCH_SIGNING_KEYS,
             ...extraBindings,
           },
         },
@@ -92,6 +102,18 @@ async function startBaselineWorker(extraBindings) {
 }
 
 // 3. Load, from a separate process.
+/** Starts the peer Worker on demand (the workers-oauth-provider scenario calls this from setup). */
+let peerWorker;
+async function startPeerWorker() {
+  if (!peerWorker) {
+    const started = startWorker(peerOutdir, "peer-entry.js");
+    const peerUrl = (await started.instance.ready).toString().replace(/\/$/, "");
+    await applyMigrations(await started.instance.getD1Database("DB"));
+    peerWorker = { ...started, url: peerUrl };
+  }
+  return peerWorker;
+}
+
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 const tokenDriver = fileURLToPath(new URL("./drive-with-tokens.mjs", import.meta.url));
 async function drive(target) {
@@ -152,6 +174,7 @@ for (const scenario of selected) {
       Miniflare,
       convertV4MiniflareOptions,
       startBaselineWorker,
+      startPeerWorker,
     })) ?? {};
   prepared.push({ ...scenario, ...overrides });
   const target = prepared.at(-1);
@@ -189,9 +212,10 @@ for (const scenario of prepared) {
   });
 }
 await mf.dispose();
-if (baselineWorker) {
-  await baselineWorker.instance.dispose();
-  rmSync(baselineWorker.persistPath, { recursive: true, force: true });
+for (const extra of [baselineWorker, peerWorker]) {
+  if (!extra) continue;
+  await extra.instance.dispose();
+  rmSync(extra.persistPath, { recursive: true, force: true });
 }
 const support = await import("./support.mjs");
 await support.closeAll?.();

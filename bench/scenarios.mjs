@@ -4,10 +4,25 @@
 // ratio in the report is relative to it; `baseline` names another scenario to compare against too.
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import {
+  authorizationCode,
+  callListWorkflows,
+  exchangeCode,
+  mcpHeaders,
+  ourAccessToken,
+  peerAccessToken,
+  pkce,
+  refresh,
+  registerClient,
+  toolsList,
+} from "./oauth-support.mjs";
+import {
+  bareMcpWorker,
   baselineFetchWorker,
   connectOAuthConnection,
   createConnections,
+  localMcpServer,
   localOAuthProvider,
   localUpstream,
   reconnectOAuthConnection,
@@ -263,6 +278,131 @@ export const scenarios = [
             note: `end to end over 30 runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
           };
         },
+      };
+    },
+  },
+  // ── OAuth authorization server and /mcp (src/oauth-server, src/mcp) ──
+  {
+    name: "peer: /mcp tools/list behind workers-oauth-provider (same McpServer)",
+    method: "POST",
+    path: "/mcp",
+    async setup(context) {
+      const peer = await context.startPeerWorker();
+      const token = await peerAccessToken(peer.url, `${new URL(context.appUrl).origin}/mcp`);
+      const probe = await fetch(new URL("/mcp", peer.url), {
+        method: "POST",
+        headers: mcpHeaders(token),
+        body: JSON.stringify(toolsList),
+      });
+      if (probe.status !== 200)
+        throw new Error(`bench: the peer's /mcp answered ${probe.status}: ${await probe.text()}`);
+      await probe.body?.cancel();
+      return { url: peer.url, headers: mcpHeaders(token), body: toolsList };
+    },
+  },
+  {
+    name: "POST /mcp tools/list (bearer JWT validation)",
+    method: "POST",
+    path: "/mcp",
+    baseline: "peer: /mcp tools/list behind workers-oauth-provider (same McpServer)",
+    target: "≥ 1.0× peer",
+    async setup(context) {
+      const { access_token } = await ourAccessToken(context, await cookieFor(context));
+      return { headers: mcpHeaders(access_token), body: toolsList };
+    },
+  },
+  {
+    name: "POST /mcp tools/call list_workflows",
+    method: "POST",
+    path: "/mcp",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      await createWorkflowForBench(context, cookie, {
+        name: "Bench listed",
+        input_schema: { type: "object", properties: { name: { type: "string" } } },
+        nodes: [
+          {
+            id: "noop",
+            type: "webhook",
+            config: { url: "https://example.com/hook", method: "POST", condition: "false" },
+          },
+        ],
+        edges: [],
+      });
+      const { access_token } = await ourAccessToken(context, cookie);
+      return { headers: mcpHeaders(access_token), body: callListWorkflows };
+    },
+  },
+  {
+    name: "POST /oauth/token: code exchange and refresh (sequential; load = AS metadata)",
+    method: "GET",
+    path: "/.well-known/oauth-authorization-server",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      return {
+        async report() {
+          // Timed one by one (codes are single-use and refresh tokens rotate, so a constant request cannot
+          // be replayed by the load generator). A client per 25 calls stays under the endpoint's rate limit.
+          const exchanges = [];
+          const refreshes = [];
+          for (let batch = 0; batch < 2; batch++) {
+            const clientId = await registerClient(context.url, "/oauth/register", `203.0.113.${100 + batch}`);
+            let refreshToken;
+            for (let i = 0; i < 12; i++) {
+              const { verifier, challenge } = pkce();
+              const code = await authorizationCode(context, cookie, clientId, challenge);
+              const started = performance.now();
+              const tokens = await exchangeCode(context, clientId, code, verifier);
+              exchanges.push(performance.now() - started);
+              refreshToken = tokens.refresh_token;
+            }
+            for (let i = 0; i < 12; i++) {
+              const started = performance.now();
+              refreshToken = (await refresh(context, clientId, refreshToken)).refresh_token;
+              refreshes.push(performance.now() - started);
+            }
+          }
+          const p50 = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1);
+          return {
+            code_exchange_p50_ms: Number(p50(exchanges)),
+            refresh_p50_ms: Number(p50(refreshes)),
+            note: `sequential: code exchange p50 ${p50(exchanges)} ms, refresh (rotation) p50 ${p50(refreshes)} ms`,
+          };
+        },
+      };
+    },
+  },
+  {
+    name: "bare Worker, MCP tools/call by plain fetch (reference)",
+    method: "POST",
+    path: "/",
+    async setup(context) {
+      const { url } = await bareMcpWorker(context.Miniflare, context.convertV4MiniflareOptions);
+      return { url };
+    },
+  },
+  {
+    name: "MCP tools/call through an MCP connection",
+    method: "POST",
+    path: "/api/connections/:id/tools/echo/call",
+    baseline: "bare Worker, MCP tools/call by plain fetch (reference)",
+    target: "≥ 0.7× bare Worker",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: serverUrl } = await localMcpServer();
+      const [id] = await createConnections(context, cookie, [
+        {
+          name: "Bench MCP",
+          provider: "custom_mcp",
+          connection_method: "mcp",
+          mcp_server_url: serverUrl,
+          data: { auth_type: "none" },
+        },
+      ]);
+      return {
+        path: `/api/connections/${id}/tools/echo/call`,
+        headers: { cookie, origin: new URL(context.appUrl).origin, "content-type": "application/json" },
+        body: { arguments: { text: "bench" } },
       };
     },
   },

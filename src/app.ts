@@ -7,7 +7,12 @@ import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
 import { internalRoutes } from "./internal/routes";
+import { createMcpRoutes } from "./mcp/routes";
+import { createWorkflowsPort } from "./mcp/workflows-port";
+import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
+import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
+import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
 import { PARAGON_WEBHOOK_PATHS, paragonRoutes } from "./paragon/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
@@ -51,7 +56,23 @@ export function createApp() {
     .route("/api", healthRoutes)
     .route("/api/auth", authRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
+    // OAuth authorization server (SPEC §8): mounted before /api/admin and /api/oauth/:provider so these win.
+    .route("/api/admin/oauth/clients", adminClientRoutes)
+    .route("/api/oauth/grants", grantRoutes)
+    .route("/", oauthServerRoutes)
+    // The remote MCP server (SPEC §8): its tools run the user's workflows through the workflows feature.
+    .route(
+      "/",
+      createMcpRoutes({
+        workflows: (c) =>
+          createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+      }),
+    )
     .route("/api/admin", adminRoutes)
+    // MCP connections' own routes come before the generic ones they share prefixes with.
+    .route("/api", mcpClientRoutes)
+    .route("/api/oauth/mcp", mcpOAuthRoutes)
+    .route("/oauth", mcpClientMetadataRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)

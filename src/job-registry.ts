@@ -5,4 +5,4 @@ import { paragonSyncJob } from "./paragon/job";
 import { temporalStartJob } from "./workflows/temporal/engine";
 
 /** Every job kind of the application, declared by the feature that owns it. */
-export const JOB_REGISTRY = createJobRegistry([auditRecordJob, reencryptJob, temporalStartJob, paragonSyncJob]);
+export const JOB_REGISTRY = createJobRegistry([auditRecordJob, reencryptJob, paragonSyncJob, temporalStartJob]);

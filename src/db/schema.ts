@@ -411,3 +411,117 @@ export const workerTokenUses = sqliteTable(
   },
   (table) => [index("worker_token_uses_expiry_idx").on(table.expiresAt)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2.1 authorization server (src/oauth-server; SPEC §8). Every bearer secret is stored as its
+// SHA-256 hex only: client secrets, authorization codes, refresh tokens. Access tokens are not
+// stored at all (signed JWTs); their grant's `revoked_at` is what stops them.
+
+export const OAUTH_CLIENT_KINDS = ["dcr", "cimd", "confidential"] as const;
+
+/**
+ * OAuth clients: registered dynamically (`dcr`, RFC 7591), cached Client ID Metadata Documents
+ * (`cimd`, id = the document URL, refreshed after `metadata_expires_at`), or admin-managed
+ * confidential clients (`confidential`).
+ */
+export const oauthClients = sqliteTable(
+  "oauth_clients",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: OAUTH_CLIENT_KINDS }).notNull(),
+    clientName: text("client_name").notNull(),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    /** `none`, `client_secret_basic` or `client_secret_post`. */
+    tokenEndpointAuthMethod: text("token_endpoint_auth_method").notNull(),
+    grantTypes: text("grant_types", { mode: "json" }).$type<string[]>().notNull(),
+    /** Space-delimited scopes the client may request; empty = any. */
+    scope: text("scope").notNull().default(""),
+    clientUri: text("client_uri"),
+    /** SHA-256 hex of the client secret (confidential clients only). */
+    clientSecretHash: text("client_secret_hash"),
+    /** The admin who created a `confidential` client. */
+    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** For `cimd`: when the cached document must be fetched again (HTTP caching headers). */
+    metadataExpiresAt: integer("metadata_expires_at"),
+    revokedAt: integer("revoked_at"),
+    ...timestamps,
+  },
+  (table) => [index("oauth_clients_kind_idx").on(table.kind, table.createdAt)],
+);
+
+/** One user's authorization of one client: what refresh tokens and access tokens hang from. */
+export const oauthGrants = sqliteTable(
+  "oauth_grants",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    scope: text("scope").notNull(),
+    /** The RFC 8707 resource (audience) its access tokens are bound to. */
+    resource: text("resource").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+    /** `user`, `refresh_token_reuse`, `code_replay`, `client_revoked`, `token_revocation`. */
+    revokedReason: text("revoked_reason"),
+  },
+  (table) => [
+    index("oauth_grants_user_idx").on(table.userId, table.createdAt),
+    index("oauth_grants_revoked_idx").on(table.revokedAt),
+  ],
+);
+
+/** Authorization codes (single use, 60 s). `used_at` is set atomically by the exchange that claims it. */
+export const oauthAuthorizationCodes = sqliteTable("oauth_authorization_codes", {
+  /** SHA-256 hex of the code. */
+  codeHash: text("code_hash").primaryKey(),
+  clientId: text("client_id").notNull(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  redirectUri: text("redirect_uri").notNull(),
+  scope: text("scope").notNull(),
+  resource: text("resource").notNull(),
+  codeChallenge: text("code_challenge").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+  /** The grant the first exchange created; a replay revokes it. */
+  grantId: text("grant_id"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Refresh tokens, rotated on every use: each row points at its successor once rotated. */
+export const oauthRefreshTokens = sqliteTable(
+  "oauth_refresh_tokens",
+  {
+    /** SHA-256 hex of the token. */
+    tokenHash: text("token_hash").primaryKey(),
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    rotatedAt: integer("rotated_at"),
+    replacedByHash: text("replaced_by_hash"),
+  },
+  (table) => [index("oauth_refresh_tokens_grant_idx").on(table.grantId)],
+);
+
+/** Remembered consent per user × client × scopes: a later request within these scopes skips the page. */
+export const oauthConsents = sqliteTable(
+  "oauth_consents",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    scope: text("scope").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.clientId] })],
+);
+
+export type OAuthClientRow = typeof oauthClients.$inferSelect;
+export type OAuthGrantRow = typeof oauthGrants.$inferSelect;

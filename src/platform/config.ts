@@ -36,6 +36,9 @@ const configSchema = z
     WORKOS_API_HOSTNAME: optionalString,
     WORKOS_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional().default(2),
     PLATFORM_ADMIN_EMAILS: optionalString,
+    /** OAuth authorization server (src/oauth-server): access-token signing keys (JSON JWK array) and trusted CIMD hosts. */
+    OAUTH_SIGNING_KEYS: optionalString,
+    OAUTH_TRUSTED_CLIENT_HOSTS: optionalString,
     ...PARAGON_ENV_SHAPE,
   })
   .transform((raw, ctx) => {
@@ -89,6 +92,16 @@ const configSchema = z
           .map((email) => email.trim().toLowerCase())
           .filter(Boolean),
       ),
+      /** Validated by `signingKeysFor` in src/oauth-server/signing-keys.ts on first use (503 when missing). */
+      oauth: {
+        signingKeys: raw.OAUTH_SIGNING_KEYS,
+        trustedClientHosts: new Set(
+          (raw.OAUTH_TRUSTED_CLIENT_HOSTS ?? "")
+            .split(",")
+            .map((host) => host.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      },
       workos:
         raw.WORKOS_API_KEY && raw.WORKOS_CLIENT_ID
           ? {

@@ -3,8 +3,8 @@ import {
   basicCredentials,
   bearerCredentials,
   type CredentialProviders,
-  usedThroughOwnEndpoints,
 } from "../connections/credentials";
+import { mcpCredentials } from "../mcp-client/credentials";
 import { clientCredentialsCredentials, oauth2Credentials } from "../oauth-client/credentials";
 import { paragonCredentials } from "../paragon/credentials";
 
@@ -18,6 +18,6 @@ export const CREDENTIAL_PROVIDERS: CredentialProviders = {
   basic: basicCredentials,
   oauth2: oauth2Credentials,
   oauth2_client_credentials: clientCredentialsCredentials,
-  mcp: usedThroughOwnEndpoints("mcp", "their tool endpoints (/api/connections/:id/tools)"),
+  mcp: mcpCredentials,
   paragon: paragonCredentials,
 };
