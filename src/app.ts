@@ -13,7 +13,9 @@ import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-rout
 import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
+import { paragonGatewayTools } from "./paragon/mcp-tools";
 import { PARAGON_WEBHOOK_PATHS, paragonRoutes } from "./paragon/routes";
+import { getConfig } from "./platform/config";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -66,6 +68,9 @@ export function createApp() {
       createMcpRoutes({
         workflows: (c) =>
           createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+        // The gateway (SPEC §8): the user's Paragon actions. The MCP connections' tools (mcp-client's
+        // `mcpGatewayTools`) join here once their result content fits the seam's `ExtraTool` (text only).
+        extraTools: (principal, env) => paragonGatewayTools(principal, getConfig(env)),
       }),
     )
     .route("/api/admin", adminRoutes)
