@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // `npm run dev:paragon`: `npm run dev` with Paragon pointed at a local fake, to try Paragon without Paragon.
 // 1. Keeps throwaway Paragon settings in .dev.vars.paragon (a fresh RS256 key, a project id, a webhook secret;
-//    gitignored). They are passed to wrangler dev with --var, because wrangler.toml's `[secrets] required`
-//    makes wrangler dev load only the required secrets from .dev.vars.
+//    gitignored) and passes them to wrangler dev with --var, so the developer's own .dev.vars is left alone.
 // 2. Serves the fake (test/fakes/paragon-dev-worker.ts: ActionKit, Proxy API, a Connect Portal stand-in) on
 //    PARAGON_FAKE_PORT (default 8841).
 // 3. Runs scripts/dev-setup.mjs and the app on PORT (default 8787) with PARAGON_* pointing at the fake.
@@ -10,6 +9,7 @@ import { spawn } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { LOCAL_DEV_ENV } from "./dev-server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const file = `${root}.dev.vars.paragon`;
@@ -38,7 +38,7 @@ const publicKey = createPublicKey(settings.PARAGON_SIGNING_KEY.replaceAll("\\n",
   .replaceAll("\n", "\\n");
 
 const vars = (entries) => Object.entries(entries).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-const start = (args) => spawn("npx", args, { cwd: root, stdio: "inherit" });
+const start = (args) => spawn("npx", args, { cwd: root, stdio: "inherit", env: { ...process.env, ...LOCAL_DEV_ENV } });
 
 const fake = start([
   "wrangler",

@@ -17,7 +17,9 @@ import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-rout
 import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
 import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
+import { paragonGatewayTools } from "./paragon/mcp-tools";
 import { PARAGON_WEBHOOK_PATHS, paragonRoutes } from "./paragon/routes";
+import { getConfig } from "./platform/config";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -74,8 +76,12 @@ export function createApp() {
       createMcpRoutes({
         workflows: (c) =>
           createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
-        // The gateway: the user's MCP connections' tools, called at the edge with credentials injected.
-        extraTools: mcpGatewayTools,
+        // The gateway (SPEC §8): the user's MCP connections' tools and Paragon actions, called at the edge with
+        // credentials injected there.
+        extraTools: async (principal, env) => [
+          ...(await mcpGatewayTools(principal, env)),
+          ...(await paragonGatewayTools(principal, getConfig(env))),
+        ],
       }),
     )
     .route("/api/admin", adminRoutes)

@@ -64,7 +64,7 @@ const GATEWAY_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 export async function paragonGatewayTools(principal: { userId: string }, context: ParagonContext) {
   let tools: Awaited<ReturnType<typeof listParagonMcpTools>>;
   try {
-    tools = await listParagonMcpTools(context, { id: principal.userId });
+    tools = await cachedToolList(context, principal.userId);
   } catch (error) {
     if (isAppError(error)) return [];
     throw error;
@@ -86,4 +86,26 @@ export async function paragonGatewayTools(principal: { userId: string }, context
         }
       },
     }));
+}
+
+/**
+ * `/mcp` asks for the gateway's tools on every JSON-RPC request; ActionKit's list changes only when the user
+ * connects or disconnects an account, so each isolate keeps a user's list for a minute instead of calling
+ * ActionKit per request. Failures are not cached (the next request tries again).
+ */
+export const GATEWAY_TOOLS_TTL_MS = 60_000;
+const MAX_CACHED_USERS = 256;
+const toolLists = new Map<string, { expiresAt: number; tools: Promise<ReturnType<typeof toMcpTool>[]> }>();
+
+function cachedToolList(context: ParagonContext, userId: string) {
+  const now = context.now?.() ?? Date.now();
+  const projectId = context.paragon.api?.projectId ?? "";
+  const key = `${projectId}:${userId}`;
+  const cached = toolLists.get(key);
+  if (cached && cached.expiresAt > now) return cached.tools;
+  if (toolLists.size >= MAX_CACHED_USERS) toolLists.clear();
+  const tools = listParagonMcpTools(context, { id: userId });
+  toolLists.set(key, { expiresAt: now + GATEWAY_TOOLS_TTL_MS, tools });
+  tools.catch(() => toolLists.delete(key));
+  return tools;
 }

@@ -4,7 +4,6 @@ import { runMcpToolActivity, runParagonActivity } from "./connected-features";
 import { runHttpActivity } from "./http";
 import { runIntegrationActivity } from "./integration-activity";
 import { runLlmActivity } from "./llm-activity";
-import { runMcpToolActivity } from "./mcp-tool";
 import type { ActivityExecution } from "./shared";
 import { runWebhookActivity } from "./webhook";
 import { runWorkflowTool } from "./workflow-tool";

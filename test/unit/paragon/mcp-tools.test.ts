@@ -86,13 +86,29 @@ describe("Paragon tools on the /mcp gateway (ExtraTool shape)", () => {
   });
 
   it("offers no Paragon tools when Paragon is unconfigured or down, instead of failing /mcp", async () => {
-    expect(await paragonGatewayTools({ userId: "u1" }, { paragon: {} })).toEqual([]);
+    expect(await paragonGatewayTools({ userId: "u-down" }, { paragon: {} })).toEqual([]);
+    fake.connect("u-down", "slack");
     fake.reply({ status: 503 }, { status: 503 });
-    expect(await paragonGatewayTools({ userId: "u1" }, context)).toEqual([]);
+    expect(await paragonGatewayTools({ userId: "u-down" }, context)).toEqual([]);
+    // A failure is not cached: the next request lists again.
+    expect(await paragonGatewayTools({ userId: "u-down" }, context)).toHaveLength(2);
+  });
+
+  it("lists a user's tools from ActionKit at most once a minute per isolate", async () => {
+    let now = Date.now();
+    const clocked = { ...context, now: () => now };
+    fake.connect("u-cache", "slack");
+    await paragonGatewayTools({ userId: "u-cache" }, clocked);
+    await paragonGatewayTools({ userId: "u-cache" }, clocked);
+    expect(fake.received.filter((request) => request.userId === "u-cache")).toHaveLength(1);
+    now += 60_001;
+    await paragonGatewayTools({ userId: "u-cache" }, clocked);
+    expect(fake.received.filter((request) => request.userId === "u-cache")).toHaveLength(2);
   });
 
   it("answers a call during an outage with an isError result", async () => {
-    const [send] = await paragonGatewayTools({ userId: "u1" }, context);
+    fake.connect("u-outage", "slack");
+    const [send] = await paragonGatewayTools({ userId: "u-outage" }, context);
     fake.reply({ status: 502 });
     expect(await send?.call({ channel: "c", text: "t" })).toMatchObject({
       isError: true,
