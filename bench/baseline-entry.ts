@@ -3,10 +3,10 @@
 // decryption, credential injection and header hygiene. The proxy scenario is measured against it.
 // Never deployed: `npm run bench` builds it into bench/.build-baseline.
 import { createApp } from "../src/app";
-import { requireSession } from "../src/auth/middleware";
+import { requireSession } from "../src/auth/session-auth";
 import indexWorker from "../src/index";
 
-export { ConnectionRefresher } from "../src/index";
+export { ConnectionRefresher, ExecutionEvents, ExecutionWorkflow } from "../src/index";
 
 const app = createApp();
 app.get("/api/__bench/plain/*", requireSession(), async (c) => {

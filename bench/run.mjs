@@ -5,6 +5,7 @@
 // Prints req/s, p50 and p99 per scenario (median of several rounds) and the ratio to the floor, plus
 // the bundle size raw and gzip. Results are also written to bench/results/.
 import { execFileSync, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { scenarios } from "./scenarios.mjs";
+import { benchWorkerBindings } from "./worker-tokens.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = Object.fromEntries(
@@ -36,9 +38,17 @@ const bundle = readFileSync(join(outdir, "index.js"));
 const baselineOutdir = join(root, "bench/.build-baseline");
 rmSync(baselineOutdir, { recursive: true, force: true });
 run("npx", ["wrangler", "deploy", "bench/baseline-entry.ts", "--dry-run", "--outdir", baselineOutdir]);
+// The peer: the same McpServer behind @cloudflare/workers-oauth-provider (bench/peer-entry.ts).
+const peerOutdir = join(root, "bench/.build-peer");
+rmSync(peerOutdir, { recursive: true, force: true });
+run("npx", ["wrangler", "deploy", "bench/peer-entry.ts", "--dry-run", "--outdir", peerOutdir]);
 const bundleSize = { raw_bytes: bundle.length, gzip_bytes: gzipSync(bundle, { level: 9 }).length };
 
 // 2. The bundle in workerd with wrangler.toml's bindings (D1, KV, queues, rate limits, assets).
+// A throwaway ES256 key for access tokens (src/oauth-server/signing-keys.ts).
+const BENCH_SIGNING_KEYS = JSON.stringify([
+  { ...generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }), kid: "bench" },
+]);
 const requireFromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler"));
 const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
 const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
@@ -61,6 +71,7 @@ function startWorker(directory, entryFile, extraBindings = {}) {
             LOG_LEVEL: "info",
             ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
             SESSION_SECRET: Buffer.alloc(32, 9).toString("base64"),
+            OAUTH_SIGNING_KEYS: BENCH_SIGNING_KEYS,
             ...extraBindings,
           },
         },
@@ -72,7 +83,7 @@ function startWorker(directory, entryFile, extraBindings = {}) {
   );
   return { instance, persistPath };
 }
-const main = startWorker(outdir, "index.js");
+const main = startWorker(outdir, "index.js", benchWorkerBindings);
 const mf = main.instance;
 const persistRoot = main.persistPath;
 const url = (await mf.ready).toString().replace(/\/$/, "");
@@ -91,7 +102,20 @@ async function startBaselineWorker(extraBindings) {
 }
 
 // 3. Load, from a separate process.
+/** Starts the peer Worker on demand (the workers-oauth-provider scenario calls this from setup). */
+let peerWorker;
+async function startPeerWorker() {
+  if (!peerWorker) {
+    const started = startWorker(peerOutdir, "peer-entry.js");
+    const peerUrl = (await started.instance.ready).toString().replace(/\/$/, "");
+    await applyMigrations(await started.instance.getD1Database("DB"));
+    peerWorker = { ...started, url: peerUrl };
+  }
+  return peerWorker;
+}
+
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+const tokenDriver = fileURLToPath(new URL("./drive-with-tokens.mjs", import.meta.url));
 async function drive(target) {
   const cli = [
     autocannonBin,
@@ -107,7 +131,22 @@ async function drive(target) {
   if (target.body !== undefined)
     cli.push("-b", typeof target.body === "string" ? target.body : JSON.stringify(target.body));
   cli.push(`${target.url ?? url}${target.path}`);
-  const child = spawn(process.execPath, cli, { stdio: ["ignore", "pipe", "ignore"] });
+  // One-use Authorization headers (worker tokens) need a programmatic autocannon that takes one per request.
+  const perRequestTokens = target.tokensFile && {
+    BENCH_DRIVE: JSON.stringify({
+      url: `${target.url ?? url}${target.path}`,
+      method: target.method,
+      headers: target.headers ?? {},
+      body: typeof target.body === "string" || target.body === undefined ? target.body : JSON.stringify(target.body),
+      connections: CONNECTIONS,
+      duration: target.duration ?? DURATION_SECONDS,
+      tokensFile: target.tokensFile,
+    }),
+  };
+  const child = spawn(process.execPath, perRequestTokens ? [tokenDriver] : cli, {
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...process.env, ...perRequestTokens },
+  });
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
   await new Promise((resolve, reject) =>
@@ -135,6 +174,7 @@ for (const scenario of selected) {
       Miniflare,
       convertV4MiniflareOptions,
       startBaselineWorker,
+      startPeerWorker,
     })) ?? {};
   prepared.push({ ...scenario, ...overrides });
   const target = prepared.at(-1);
@@ -172,9 +212,10 @@ for (const scenario of prepared) {
   });
 }
 await mf.dispose();
-if (baselineWorker) {
-  await baselineWorker.instance.dispose();
-  rmSync(baselineWorker.persistPath, { recursive: true, force: true });
+for (const extra of [baselineWorker, peerWorker]) {
+  if (!extra) continue;
+  await extra.instance.dispose();
+  rmSync(extra.persistPath, { recursive: true, force: true });
 }
 const support = await import("./support.mjs");
 await support.closeAll?.();

@@ -107,6 +107,8 @@ export async function baselineFetchWorker(Miniflare, convertV4MiniflareOptions) 
 /** Stops what the scenarios started. */
 export async function closeAll() {
   upstream?.close();
+  mcpServer?.close();
+  await bareMcp?.dispose();
   oauthProvider?.close();
   await baseline?.dispose();
 }
@@ -153,4 +155,114 @@ export async function reconnectOAuthConnection({ url }, cookie, id, expiresIn) {
   const callback = new URL(atProvider.headers.get("location"));
   const done = await fetch(new URL(callback.pathname + callback.search, url), { headers: { cookie } });
   if (done.status !== 200) throw new Error(`bench: OAuth connect failed: ${done.status} ${await done.text()}`);
+}
+
+/**
+ * A workflow execution handed to Temporal and reported running, as the Temporal worker would find it: the
+ * definition and the user come from the API; the row is seeded in D1 directly (the bench has no Temporal).
+ */
+export async function runningTemporalExecution({ url, appUrl, mf }, cookie, connectionId) {
+  const headers = { cookie, origin: new URL(appUrl).origin, "content-type": "application/json" };
+  const created = await fetch(new URL("/api/workflows", url), {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      name: "Bench internal activity",
+      nodes: [{ id: "fetch", type: "http", config: { connectionId, path: "/v1/items", method: "GET" } }],
+      edges: [],
+    }),
+  });
+  if (created.status !== 201)
+    throw new Error(`bench: creating a workflow failed: ${created.status} ${await created.text()}`);
+  const workflow = (await created.json()).data;
+  const me = (await (await fetch(new URL("/api/auth/me", url), { headers: { cookie } })).json()).data;
+  const executionId = crypto.randomUUID();
+  const now = Date.now();
+  const db = await mf.getD1Database("DB");
+  await db
+    .prepare(
+      "INSERT INTO executions (id, user_id, kind, definition_id, version, status, engine, inputs, nodes, created_at, updated_at, started_at) VALUES (?, ?, 'workflow', ?, ?, 'running', 'temporal', '{}', '[]', ?, ?, ?)",
+    )
+    .bind(executionId, me.user.id, workflow.id, workflow.version, now, now, now)
+    .run();
+  return executionId;
+}
+
+let mcpServer;
+/**
+ * A local MCP server built with the official SDK (Streamable HTTP, stateless, JSON answers) offering `echo`,
+ * served by node:http on a free port — the "external MCP server" of the MCP scenarios. Started once per run.
+ */
+export async function localMcpServer() {
+  if (!mcpServer) {
+    const { createServer } = await import("node:http");
+    const { McpServer, WebStandardStreamableHTTPServerTransport } = await import("@modelcontextprotocol/server");
+    const { z } = await import("zod");
+    const server = createServer(async (incoming, outgoing) => {
+      const chunks = [];
+      for await (const chunk of incoming) chunks.push(chunk);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(incoming.headers))
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      const bodyless = incoming.method === "GET" || incoming.method === "HEAD";
+      const request = new Request(`http://127.0.0.1${incoming.url}`, {
+        method: incoming.method,
+        headers,
+        body: bodyless ? undefined : Buffer.concat(chunks),
+      });
+      const mcp = new McpServer({ name: "bench-mcp", version: "1.0.0" });
+      mcp.registerTool(
+        "echo",
+        { description: "Echo", inputSchema: z.object({ text: z.string() }) },
+        async ({ text }) => ({
+          content: [{ type: "text", text }],
+        }),
+      );
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
+      });
+      await mcp.connect(transport);
+      const response = await transport.handleRequest(request);
+      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+      outgoing.end(Buffer.from(await response.arrayBuffer()));
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    mcpServer = { url: `http://127.0.0.1:${server.address().port}/mcp`, close: () => server.close() };
+  }
+  return mcpServer;
+}
+
+let bareMcp;
+/**
+ * The reference of the MCP scenario: a bare Worker that does one MCP `tools/call` against the local server per
+ * request with plain fetches — `initialize`, `notifications/initialized`, `tools/call` — and nothing else (no
+ * session, no D1, no decryption, no schema check, no SDK).
+ */
+export async function bareMcpWorker(Miniflare, convertV4MiniflareOptions) {
+  if (!bareMcp) {
+    const { url: mcpUrl } = await localMcpServer();
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        modules: true,
+        compatibilityDate: "2026-11-09",
+        compatibilityFlags: ["nodejs_compat"],
+        bindings: { MCP_URL: mcpUrl },
+        script: `export default { async fetch(request, env) {
+          const post = (body, extra = {}) => fetch(env.MCP_URL, { method: "POST", body: JSON.stringify(body),
+            headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...extra } });
+          const init = await (await post({ jsonrpc: "2.0", id: 1, method: "initialize", params: {
+            protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bare", version: "1" } } })).json();
+          const version = { "mcp-protocol-version": init.result.protocolVersion };
+          await (await post({ jsonrpc: "2.0", method: "notifications/initialized" }, version)).text();
+          const call = await (await post({ jsonrpc: "2.0", id: 2, method: "tools/call",
+            params: { name: "echo", arguments: { text: "bench" } } }, version)).json();
+          return Response.json(call.result);
+        } }`,
+      }),
+    );
+    bareMcp = { url: (await mf.ready).toString().replace(/\/$/, ""), dispose: () => mf.dispose() };
+  }
+  return bareMcp;
 }

@@ -2,14 +2,19 @@
 // Prepares a fresh clone for `wrangler dev`: local secrets, local D1 schema, and the built web app.
 // Safe to run every time: it never overwrites an existing .dev.vars.
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const devVars = `${root}.dev.vars`;
 
-const template = readFileSync(`${root}.dev.vars.example`, "utf8");
+// An ES256 private JWK set for OAuth access tokens (src/oauth-server/signing-keys.ts), single-quoted for dotenv.
+const signingKeys = () => {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return `'${JSON.stringify([{ ...privateKey.export({ format: "jwk" }), kid: `dev-${Date.now().toString(36)}` }])}'`;
+};
+const template = readFileSync(`${root}.dev.vars.example`, "utf8").replace(/__ES256_JWK_SET__/g, () => signingKeys());
 const generate = () => randomBytes(32).toString("base64");
 if (!existsSync(devVars)) {
   writeFileSync(devVars, template.replaceAll("__RANDOM_32_BYTES_BASE64__", generate), { mode: 0o600 });
@@ -18,9 +23,9 @@ if (!existsSync(devVars)) {
   // Never overwrite; only append generated secrets that a newer .dev.vars.example requires.
   const existing = readFileSync(devVars, "utf8");
   const has = (name) => new RegExp(`^\\s*${name}=`, "m").test(existing);
-  const missing = [...template.matchAll(/^([A-Z0-9_]+)=(.*__RANDOM_32_BYTES_BASE64__.*)$/gm)].filter(
-    ([, name]) => !has(name),
-  );
+  const missing = [
+    ...template.matchAll(/^([A-Z0-9_]+)=(.*(?:__RANDOM_32_BYTES_BASE64__|'\[\{"kty":"EC").*)$/gm),
+  ].filter(([, name]) => !has(name));
   if (missing.length > 0) {
     const lines = missing.map(
       ([, name, value]) => `${name}=${value.replaceAll("__RANDOM_32_BYTES_BASE64__", generate)}`,

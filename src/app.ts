@@ -6,7 +6,14 @@ import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhoo
 import { encryptionAdminRoutes } from "./connections/rotation-routes";
 import { createConnectionRoutes } from "./connections/routes";
 import { healthRoutes } from "./health/routes";
+import { internalRoutes } from "./internal/routes";
+import { createMcpRoutes } from "./mcp/routes";
+import { createWorkflowsPort } from "./mcp/workflows-port";
+import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
+import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
+import { adminClientRoutes, grantRoutes, oauthServerRoutes } from "./oauth-server/routes";
+import { PARAGON_WEBHOOK_PATHS, paragonRoutes } from "./paragon/routes";
 import type { AppEnv } from "./platform/context";
 import { errorResponse, handleError } from "./platform/error-handler";
 import { AppError } from "./platform/errors";
@@ -18,6 +25,7 @@ import { securityHeaders } from "./platform/middleware/security-headers";
 import { CREDENTIAL_PROVIDERS } from "./proxy/credentials";
 import { PROXY_PATH_PATTERN, proxyRoutes } from "./proxy/routes";
 import { outboundWebhookRoutes } from "./proxy/webhook-routes";
+import { agentRoutes, executionRoutes, workflowRoutes } from "./workflows/routes";
 
 /** Paths the Worker owns; everything else is the single-page app's static files (wrangler.toml [assets]). */
 const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/;
@@ -29,7 +37,7 @@ const WORKER_PATH_PATTERN = /^\/(api|oauth|internal|\.well-known)(\/|$)|^\/mcp$/
  */
 export function createApp() {
   // Middleware instances are built once per app, not per request.
-  const csrfExempt = new Set(INBOUND_WEBHOOK_PATHS);
+  const csrfExempt = new Set<string>([...INBOUND_WEBHOOK_PATHS, ...PARAGON_WEBHOOK_PATHS]);
   const streamedBodies = [PROXY_PATH_PATTERN];
   const jsonSizedBodies = limitBodySize();
   const csrf = csrfProtection((ctx) => sessionCookieName(ctx.var.config));
@@ -48,12 +56,33 @@ export function createApp() {
     .route("/api", healthRoutes)
     .route("/api/auth", authRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
+    // OAuth authorization server (SPEC §8): mounted before /api/admin and /api/oauth/:provider so these win.
+    .route("/api/admin/oauth/clients", adminClientRoutes)
+    .route("/api/oauth/grants", grantRoutes)
+    .route("/", oauthServerRoutes)
+    // The remote MCP server (SPEC §8): its tools run the user's workflows through the workflows feature.
+    .route(
+      "/",
+      createMcpRoutes({
+        workflows: (c) =>
+          createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+      }),
+    )
     .route("/api/admin", adminRoutes)
+    // MCP connections' own routes come before the generic ones they share prefixes with.
+    .route("/api", mcpClientRoutes)
+    .route("/api/oauth/mcp", mcpOAuthRoutes)
+    .route("/oauth", mcpClientMetadataRoutes)
     .route("/api", createConnectionRoutes(CREDENTIAL_PROVIDERS))
     .route("/api", proxyRoutes)
     .route("/api/oauth", oauthClientRoutes)
+    .route("/api/paragon", paragonRoutes)
     .route("/api/webhooks", workosWebhookRoutes)
-    .route("/api/webhooks", outboundWebhookRoutes);
+    .route("/api/webhooks", outboundWebhookRoutes)
+    .route("/api/workflows", workflowRoutes)
+    .route("/api/agents", agentRoutes)
+    .route("/api/executions", executionRoutes)
+    .route("/internal", internalRoutes);
 
   app.notFound(async (c) => {
     const path = new URL(c.req.url).pathname;

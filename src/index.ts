@@ -5,6 +5,8 @@ import { getConfig } from "./platform/config";
 import { createLogger } from "./platform/logger";
 
 export { ConnectionRefresher } from "./oauth-client/refresher";
+export { ExecutionWorkflow } from "./workflows/engine/workflow";
+export { ExecutionEvents } from "./workflows/executions/events-object";
 
 const app = createApp();
 
@@ -17,7 +19,7 @@ export default {
   async queue(batch, env) {
     const log = createLogger({ level: getConfig(env).logLevel, context: { queue: batch.queue } });
     if (batch.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) {
-      await recordDeadLetters(batch, env, log);
+      await recordDeadLetters(batch, env, log, Date.now, JOB_REGISTRY);
     } else {
       await consumeJobs(batch, env, log, JOB_REGISTRY);
     }

@@ -8,7 +8,8 @@ import type { AppEnv } from "../platform/context";
 import type { Logger } from "../platform/logger";
 import type { ProviderEntry } from "./catalog";
 import type { ConnectionData } from "./data";
-import type { DecryptedConnection } from "./store";
+import type { StatusEvent } from "./status";
+import type { ConnectionPatch, DecryptedConnection } from "./store";
 
 /**
  * Credential providers: how each connection method puts its credentials on an outgoing request. The
@@ -80,6 +81,19 @@ export interface CredentialProvider<M extends ConnectionMethod = ConnectionMetho
   tokenHealth?(context: CredentialContext, connection: UsableConnectionOf<M>): Promise<TokenHealth>;
   /** Best-effort revocation at the provider after the connection is deleted (runs in the background). */
   revoke?(context: CredentialContext, connection: UsableConnectionOf<M>): Promise<boolean>;
+  /**
+   * Work a method does before a new connection is saved (MCP: discover the server's tools). Returns extra
+   * columns for the insert, whether the connection waits for authorization, and a status event to apply once
+   * it exists (an unreachable MCP server is saved `invalid` with the reason).
+   */
+  prepareCreate?(context: CredentialContext, connection: UsableConnectionOf<M>): Promise<PreparedCreate>;
+}
+
+/** What {@link CredentialProvider.prepareCreate} contributes to a new connection. */
+export interface PreparedCreate {
+  columns?: ConnectionPatch;
+  awaitsAuthorization?: boolean;
+  afterCreate?: StatusEvent;
 }
 
 /** One provider per connection method. */
@@ -130,7 +144,10 @@ export function apiKeyInjection(
   const sameLocation = location === providerDefault.location;
   const name =
     data.key_name ?? (sameLocation ? providerDefault.name : location === "query" ? "api_key" : "Authorization");
-  const providersOwn = sameLocation && name === providerDefault.name;
+  // Header names are case-insensitive (RFC 9110 §5.1); query parameter names are not.
+  const sameName =
+    location === "header" ? name.toLowerCase() === providerDefault.name.toLowerCase() : name === providerDefault.name;
+  const providersOwn = sameLocation && sameName;
   const prefix =
     data.key_prefix ??
     (providersOwn
@@ -181,21 +198,6 @@ export const basicCredentials: CredentialProvider<"basic"> = {
     return undefined;
   },
 };
-
-/**
- * For methods used through endpoints of their own rather than the HTTP proxy. Their folders replace
- * this entry with a real provider once they offer proxy-style use.
- */
-export function usedThroughOwnEndpoints<M extends ConnectionMethod>(method: M, where: string): CredentialProvider<M> {
-  return {
-    proxyable: { refusal: `${method} connections are used through ${where}, not the HTTP proxy` },
-    renewsOnRejection: false,
-    injectedHeaders: () => [],
-    async inject() {
-      throw new Error(`${method} connections cannot be used through the HTTP proxy`);
-    },
-  };
-}
 
 /** The credential context of an HTTP request. */
 export function requestCredentialContext(c: Context<AppEnv>): CredentialContext {

@@ -35,11 +35,14 @@ import { connectionSummary } from "./summary";
  * (token health, revocation on delete) comes from the credential providers passed in.
  */
 export function createConnectionRoutes(credentials: CredentialProviders) {
+  // Scoped to exactly this sub-app's paths: other sub-apps under /connections (the proxy) resolve the
+  // session with companions of their own, and the first sessionAuth to run is the one that reads D1.
   const session = sessionAuth({ required: true, companions: [connectionList] });
   return new Hono<AppEnv>()
-    .use("/connections/*", session)
-    .use("/connections", session)
     .use("/providers", session)
+    .use("/connections", session)
+    .use("/connections/:id", session)
+    .use("/connections/:id/status", session)
 
     .get("/providers", (c) => {
       // Whether this deployment has each catalog OAuth app's credentials, so a UI can offer only what works.
@@ -63,7 +66,11 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       const body = c.req.valid("json");
       const session = currentSession(c);
       const context = requestCredentialContext(c);
-      const { provider, connection } = validateConnectionInput(body.connection_method, body.provider, body.data);
+      const { provider, connection } = validateConnectionInput(
+        body.connection_method,
+        body.provider,
+        dataWithServerUrl(body),
+      );
       if (provider.needsBaseUrl && !body.base_url) {
         throw new AppError("invalid_request", `${provider.id} needs a base_url`, {
           details: [{ path: "base_url", message: "is required" }],
@@ -78,14 +85,30 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       await assertNameFree(context.db, session.userId, body.name);
       const id = crypto.randomUUID();
       const now = context.now();
-      const row = await insertConnection(context.db, {
+      const usable = {
+        id: null,
+        userId: session.userId,
+        provider: provider.id,
+        status: "active" as const,
+        connection,
+        baseUrl: body.base_url ?? null,
+        defaultHeaders: body.default_headers ?? null,
+        timeoutMs: body.timeout_ms ?? 30_000,
+        retries: body.retries ?? 2,
+        backoffMs: body.backoff_ms ?? 500,
+        verifyRequest: null,
+        tokensEncrypted: null,
+        refreshExhausted: false,
+      };
+      const prepared = (await credentialProviderFor(credentials, usable).prepareCreate?.(context, usable)) ?? {};
+      let row = await insertConnection(context.db, {
         id,
         userId: session.userId,
         organizationId: body.organization_id ?? session.organizations[0]?.id ?? null,
         name: body.name,
         provider: provider.id,
         connectionMethod: connection.method,
-        awaitsAuthorization: connection.method === "oauth2",
+        awaitsAuthorization: connection.method === "oauth2" || prepared.awaitsAuthorization === true,
         dataEncrypted: await encryptConnectionData(context.keyring, id, session.userId, connection.data),
         baseUrl: body.base_url ?? provider.apiBaseUrl ?? null,
         defaultHeaders: body.default_headers ?? null,
@@ -98,9 +121,11 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         paragonIntegration: connection.method === "paragon" ? connection.data.integration : null,
         paragonCredentialId: connection.method === "paragon" ? connection.data.credential_id : null,
         metadata: body.metadata ?? null,
+        ...prepared.columns,
         createdAt: now,
         updatedAt: now,
       });
+      if (prepared.afterCreate) row = await updateConnection(context.db, row, {}, { event: prepared.afterCreate, now });
       recordAudit(c, {
         action: "connection.create",
         outcome: "success",
@@ -129,6 +154,7 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       const current = await decryptConnection(context.keyring, row);
       let dataEncrypted: string | undefined;
       let newData: Record<string, unknown> = current.connection.data;
+      let mcpServerMove: { mcpServerUrl: string; mcpTools: null; capabilities: null } | undefined;
       if (body.data) {
         const merged: Record<string, unknown> = { ...current.connection.data };
         for (const [key, value] of Object.entries(body.data)) {
@@ -138,6 +164,9 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         const { connection } = validateConnectionInput(row.connectionMethod, row.provider, merged);
         newData = connection.data;
         dataEncrypted = await encryptConnectionData(context.keyring, row.id, row.userId, connection.data);
+        // An MCP connection moved to another server: its column follows, and the old server's tools go.
+        if (connection.method === "mcp" && connection.data.server_url !== row.mcpServerUrl)
+          mcpServerMove = { mcpServerUrl: connection.data.server_url, mcpTools: null, capabilities: null };
       }
       checkBaseUrl(context.config, body.base_url);
       if (
@@ -162,7 +191,9 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
       if (body.name && body.name !== row.name) await assertNameFree(context.db, session.userId, body.name);
       // Tokens issued for the old destination never follow the connection: an authorization-code connection
       // must be authorized again; a client-credentials token is fetched again with the new settings.
-      const reauthorize = retarget.dropTokens && row.connectionMethod === "oauth2";
+      const reauthorize =
+        retarget.dropTokens &&
+        (row.connectionMethod === "oauth2" || (row.connectionMethod === "mcp" && newData.auth_type === "oauth2"));
       const event = reauthorize
         ? ({ type: "destination_changed" } as const)
         : body.status
@@ -177,6 +208,7 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
           ...(body.name ? { name: body.name } : {}),
           ...(dataEncrypted ? { dataEncrypted } : {}),
           ...(retarget.dropTokens ? { tokensEncrypted: null, tokenExpiresAt: null } : {}),
+          ...mcpServerMove,
           ...(body.base_url !== undefined ? { baseUrl: body.base_url } : {}),
           ...(body.default_headers ? { defaultHeaders: body.default_headers } : {}),
           ...(body.timeout_ms !== undefined ? { timeoutMs: body.timeout_ms } : {}),
@@ -259,4 +291,22 @@ export function createConnectionRoutes(credentials: CredentialProviders) {
         },
       });
     });
+}
+
+/**
+ * SPEC §6.7: an MCP connection names its server with the top-level `mcp_server_url`; a `data.server_url` (the
+ * seeds' shape) is accepted and must equal it. The stored data always carries the server URL.
+ */
+function dataWithServerUrl(body: {
+  connection_method: string;
+  data: Record<string, unknown>;
+  mcp_server_url?: string;
+}) {
+  if (body.connection_method !== "mcp" || !body.mcp_server_url) return body.data;
+  if (body.data.server_url !== undefined && body.data.server_url !== body.mcp_server_url) {
+    throw new AppError("invalid_request", "data.server_url must equal mcp_server_url", {
+      details: [{ path: "data.server_url", message: "must equal mcp_server_url" }],
+    });
+  }
+  return { ...body.data, server_url: body.mcp_server_url };
 }

@@ -22,6 +22,8 @@ export type StatusEvent =
   | { type: "grant_ended"; reason: "invalid_grant" | "refused"; error?: string }
   | { type: "refresh_exhausted" }
   | { type: "unreachable"; message: string }
+  /** The account was disconnected where it is managed (Paragon's Connect Portal), not by the owner here. */
+  | { type: "disconnected_at_provider"; message: string }
   | { type: "deleted" };
 
 export type StatusTransition =
@@ -83,6 +85,8 @@ export function transitionStatus(
       return to("expired", "Refreshing failed on consecutive days; reconnect");
     case "unreachable":
       return to("invalid", event.message);
+    case "disconnected_at_provider":
+      return to("disconnected", event.message);
     case "deleted":
       return to("revoked", "Deleted by the owner");
   }

@@ -300,3 +300,228 @@ export const auditEvents = sqliteTable(
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// ── Workflows, agents and executions (SPEC §7; src/workflows) ───────────────────────────────────────────
+
+export const DEFINITION_KINDS = ["workflow", "agent"] as const;
+export type DefinitionKind = (typeof DEFINITION_KINDS)[number];
+export const EXECUTION_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export const EXECUTION_ENGINES = ["cloudflare", "temporal"] as const;
+export type ExecutionEngine = (typeof EXECUTION_ENGINES)[number];
+
+/**
+ * Workflow and agent definitions owned by a user (one table, `kind` tells them apart). `definition` is the
+ * validated wire body (SPEC §7.1) of the current `version`; every update bumps `version` and appends the new
+ * body to `definition_versions`, so an execution can always load the version it runs. Soft-deleted.
+ */
+export const definitions = sqliteTable(
+  "definitions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: DEFINITION_KINDS }).notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull().default(1),
+    definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    ...timestamps,
+    deletedAt: integer("deleted_at"),
+  },
+  (table) => [index("definitions_user_kind_idx").on(table.userId, table.kind, table.updatedAt)],
+);
+
+/** Every version of every definition, immutable once written. */
+export const definitionVersions = sqliteTable(
+  "definition_versions",
+  {
+    definitionId: text("definition_id")
+      .notNull()
+      .references(() => definitions.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at").notNull().default(nowMs),
+  },
+  (table) => [primaryKey({ columns: [table.definitionId, table.version] })],
+);
+
+/**
+ * One run of a definition version (SPEC §7.2). Written only by the execution's Durable Object
+ * (`ExecutionEvents`) once created, so node results never race. `nodes` lists each node's result.
+ * `inputs`, `output` and node outputs never hold credentials (the edge injects them; outputs are redacted).
+ */
+export const executions = sqliteTable(
+  "executions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: DEFINITION_KINDS }).notNull(),
+    definitionId: text("definition_id")
+      .notNull()
+      .references(() => definitions.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    status: text("status", { enum: EXECUTION_STATUSES }).notNull().default("queued"),
+    statusReason: text("status_reason"),
+    engine: text("engine", { enum: EXECUTION_ENGINES }).notNull(),
+    inputs: text("inputs", { mode: "json" }).notNull(),
+    output: text("output", { mode: "json" }),
+    error: text("error", { mode: "json" }).$type<{ node_id?: string; code: string; message: string }>(),
+    nodes: text("nodes", { mode: "json" }).$type<ExecutionNodeRecord[]>().notNull().default([]),
+    idempotencyKey: text("idempotency_key"),
+    ...timestamps,
+    startedAt: integer("started_at"),
+    completedAt: integer("completed_at"),
+  },
+  (table) => [
+    uniqueIndex("executions_user_idempotency_unique").on(table.userId, table.idempotencyKey),
+    index("executions_user_created_idx").on(table.userId, table.createdAt),
+    index("executions_definition_idx").on(table.definitionId, table.createdAt),
+    check("executions_status_check", sql`${table.status} in ('queued', 'running', 'completed', 'failed', 'cancelled')`),
+  ],
+);
+
+/** One node's result inside `executions.nodes` (SPEC §7.2 `nodes[]`). */
+export interface ExecutionNodeRecord {
+  node_id: string;
+  status: "pending" | "running" | "completed" | "failed" | "skipped";
+  output?: unknown;
+  error?: { code: string; message: string };
+  attempts: number;
+  started_at?: number;
+  completed_at?: number;
+}
+
+export type DefinitionRow = typeof definitions.$inferSelect;
+export type ExecutionRow = typeof executions.$inferSelect;
+/**
+ * Worker token ids already used on the internal API (SPEC §7.4): `jti` is the primary key, so a replayed token
+ * loses the insert race in D1 (one primary, strongly consistent — never KV, whose reads may be stale). Rows are
+ * kept until the token's own expiry (plus leeway), after which its `exp` refuses it anyway; then they are purged.
+ */
+export const workerTokenUses = sqliteTable(
+  "worker_token_uses",
+  {
+    jti: text("jti").primaryKey(),
+    executionId: text("execution_id").notNull(),
+    /** Epoch ms after which the row may be deleted. */
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (table) => [index("worker_token_uses_expiry_idx").on(table.expiresAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2.1 authorization server (src/oauth-server; SPEC §8). Every bearer secret is stored as its
+// SHA-256 hex only: client secrets, authorization codes, refresh tokens. Access tokens are not
+// stored at all (signed JWTs); their grant's `revoked_at` is what stops them.
+
+export const OAUTH_CLIENT_KINDS = ["dcr", "cimd", "confidential"] as const;
+
+/**
+ * OAuth clients: registered dynamically (`dcr`, RFC 7591), cached Client ID Metadata Documents
+ * (`cimd`, id = the document URL, refreshed after `metadata_expires_at`), or admin-managed
+ * confidential clients (`confidential`).
+ */
+export const oauthClients = sqliteTable(
+  "oauth_clients",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: OAUTH_CLIENT_KINDS }).notNull(),
+    clientName: text("client_name").notNull(),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    /** `none`, `client_secret_basic` or `client_secret_post`. */
+    tokenEndpointAuthMethod: text("token_endpoint_auth_method").notNull(),
+    grantTypes: text("grant_types", { mode: "json" }).$type<string[]>().notNull(),
+    /** Space-delimited scopes the client may request; empty = any. */
+    scope: text("scope").notNull().default(""),
+    clientUri: text("client_uri"),
+    /** SHA-256 hex of the client secret (confidential clients only). */
+    clientSecretHash: text("client_secret_hash"),
+    /** The admin who created a `confidential` client. */
+    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** For `cimd`: when the cached document must be fetched again (HTTP caching headers). */
+    metadataExpiresAt: integer("metadata_expires_at"),
+    revokedAt: integer("revoked_at"),
+    ...timestamps,
+  },
+  (table) => [index("oauth_clients_kind_idx").on(table.kind, table.createdAt)],
+);
+
+/** One user's authorization of one client: what refresh tokens and access tokens hang from. */
+export const oauthGrants = sqliteTable(
+  "oauth_grants",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    scope: text("scope").notNull(),
+    /** The RFC 8707 resource (audience) its access tokens are bound to. */
+    resource: text("resource").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+    /** `user`, `refresh_token_reuse`, `code_replay`, `client_revoked`, `token_revocation`. */
+    revokedReason: text("revoked_reason"),
+  },
+  (table) => [
+    index("oauth_grants_user_idx").on(table.userId, table.createdAt),
+    index("oauth_grants_revoked_idx").on(table.revokedAt),
+  ],
+);
+
+/** Authorization codes (single use, 60 s). `used_at` is set atomically by the exchange that claims it. */
+export const oauthAuthorizationCodes = sqliteTable("oauth_authorization_codes", {
+  /** SHA-256 hex of the code. */
+  codeHash: text("code_hash").primaryKey(),
+  clientId: text("client_id").notNull(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  redirectUri: text("redirect_uri").notNull(),
+  scope: text("scope").notNull(),
+  resource: text("resource").notNull(),
+  codeChallenge: text("code_challenge").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+  /** The grant the first exchange created; a replay revokes it. */
+  grantId: text("grant_id"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Refresh tokens, rotated on every use: each row points at its successor once rotated. */
+export const oauthRefreshTokens = sqliteTable(
+  "oauth_refresh_tokens",
+  {
+    /** SHA-256 hex of the token. */
+    tokenHash: text("token_hash").primaryKey(),
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    rotatedAt: integer("rotated_at"),
+    replacedByHash: text("replaced_by_hash"),
+  },
+  (table) => [index("oauth_refresh_tokens_grant_idx").on(table.grantId)],
+);
+
+/** Remembered consent per user × client × scopes: a later request within these scopes skips the page. */
+export const oauthConsents = sqliteTable(
+  "oauth_consents",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    scope: text("scope").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.clientId] })],
+);
+
+export type OAuthClientRow = typeof oauthClients.$inferSelect;
+export type OAuthGrantRow = typeof oauthGrants.$inferSelect;

@@ -107,6 +107,7 @@ export async function recordDeadLetters(
   env: Env,
   log: Logger,
   now: () => number = Date.now,
+  registry?: JobRegistry,
 ) {
   const db = getDb(env.DB);
   for (const message of batch.messages) {
@@ -126,6 +127,11 @@ export async function recordDeadLetters(
       now: now(),
     });
     log.error("job dead-lettered", { job_id: jobId, kind, attempts: message.attempts, last_error: lastError });
+    const parsed = registry?.deadLetterHandlers[kind] ? registry.schema.safeParse(message.body) : undefined;
+    if (parsed?.success) {
+      // The feature's reaction (e.g. the execution becomes failed); if it throws, the message is redelivered.
+      await registry?.deadLetterHandlers[kind]?.(parsed.data.payload, { env, db, log });
+    }
     message.ack();
   }
 }

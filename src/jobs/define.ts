@@ -32,6 +32,8 @@ export interface JobDefinition<K extends string = string, S extends z.ZodType = 
    * its writes on the job's own ids. Throw `PermanentJobError` when retrying cannot help.
    */
   handler(job: Job<K, z.output<S>>, context: JobContext): Promise<void>;
+  /** Optional: reacts once the queue gave up on a message (after `recordDeadLetters` recorded it). */
+  onDeadLetter?(payload: z.output<S>, context: JobContext): Promise<void>;
 }
 
 /** Declares a job kind; the identity function that keeps its payload and handler types together. */
@@ -56,19 +58,23 @@ export interface JobRegistry {
   /** Validates any message of a known kind. */
   schema: z.ZodType<Job>;
   handlers: JobHandlers;
+  /** Per kind, the reaction to a dead letter (a failed execution, …), for kinds that declare one. */
+  deadLetterHandlers: Record<string, NonNullable<JobDefinition["onDeadLetter"]>>;
 }
 
 /** Composes job definitions into a registry; a kind declared twice is a start-up error. */
 export function createJobRegistry(definitions: readonly JobDefinition[]): JobRegistry {
   const handlers: JobHandlers = {};
+  const deadLetterHandlers: JobRegistry["deadLetterHandlers"] = {};
   for (const definition of definitions) {
     if (handlers[definition.kind]) throw new Error(`job kind ${definition.kind} is declared twice`);
     handlers[definition.kind] = definition.handler as JobDefinition["handler"];
+    if (definition.onDeadLetter) deadLetterHandlers[definition.kind] = definition.onDeadLetter.bind(definition);
   }
   const schemas = definitions.map(jobMessageSchemaOf);
   const schema =
     schemas.length === 1
       ? (schemas[0] as z.ZodType<Job>)
       : (z.discriminatedUnion("kind", schemas as unknown as [ReturnType<typeof jobMessageSchemaOf>]) as z.ZodType<Job>);
-  return { schema, handlers };
+  return { schema, handlers, deadLetterHandlers };
 }

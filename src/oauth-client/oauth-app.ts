@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ProviderEntry } from "../connections/catalog";
 import type { ConnectionData } from "../connections/data";
 import { AppError } from "../platform/errors";
@@ -74,6 +75,42 @@ export function resolveOAuthApp(provider: ProviderEntry, connection: ConnectionD
     tokenAuthMethod: data.token_auth_method ?? "client_secret_basic",
     extraAuthorizeParams: { ...data.extra_authorize_params },
     extraTokenParams: {},
+    tokenResponseExtras: [],
+  };
+}
+
+/**
+ * An app stored with the tokens it obtained, under `extras.oauth_app` of the (encrypted) tokens: connections whose
+ * authorization server was discovered and whose client was registered when they were connected (MCP servers,
+ * SPEC §6.7) rather than taken from the catalog. `resource` (RFC 8707) is sent on every token request.
+ */
+export const storedOAuthAppSchema = z.object({
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  token_url: z.url(),
+  authorization_url: z.url(),
+  token_auth_method: z.enum(["client_secret_basic", "client_secret_post"]),
+  resource: z.url().optional(),
+  scopes: z.array(z.string()).default([]),
+});
+export type StoredOAuthApp = z.output<typeof storedOAuthAppSchema>;
+
+/** The app stored with a connection's tokens, if there is one (see {@link storedOAuthAppSchema}). */
+export function storedOAuthApp(extras: Record<string, unknown> | undefined): OAuthApp | undefined {
+  const parsed = storedOAuthAppSchema.safeParse(extras?.oauth_app);
+  if (!parsed.success) return undefined;
+  const app = parsed.data;
+  return {
+    clientId: app.client_id,
+    clientSecret: app.client_secret,
+    authorizationUrl: app.authorization_url,
+    tokenUrl: app.token_url,
+    scopes: app.scopes,
+    scopeSeparator: " ",
+    pkce: true,
+    tokenAuthMethod: app.token_auth_method,
+    extraAuthorizeParams: {},
+    extraTokenParams: app.resource ? { resource: app.resource } : {},
     tokenResponseExtras: [],
   };
 }

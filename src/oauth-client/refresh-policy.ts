@@ -106,11 +106,33 @@ export type RefreshFailureKind = "invalid_grant" | "rejected" | "transient";
  * timeouts, network errors and unparseable answers are transient.
  */
 export function classifyRefreshFailure(input: { status: number | null; error?: string | null }): RefreshFailureKind {
-  if (input.error === "invalid_grant") return "invalid_grant";
+  const known = input.error ? FINAL_TOKEN_ERRORS[input.error] : undefined;
+  if (known === "invalid_grant") return known;
   if (input.status === null || input.status >= 500 || input.status === 429 || input.status === 408) return "transient";
+  // A final error code is final whatever the status: GitHub answers them with 200.
+  if (known) return known;
   if (input.status >= 400) return input.error === "temporarily_unavailable" ? "transient" : "rejected";
   return "transient";
 }
+
+/**
+ * Token-endpoint error codes that retrying cannot fix: RFC 6749 §5.2's, plus the ones GitHub sends instead,
+ * with HTTP 200 (docs.github.com "Troubleshooting OAuth app access token request errors"). A dead refresh
+ * token must end the connection at once, not after a day of cooldowns.
+ */
+const FINAL_TOKEN_ERRORS: Readonly<Record<string, RefreshFailureKind>> = {
+  invalid_grant: "invalid_grant",
+  bad_refresh_token: "invalid_grant",
+  bad_verification_code: "invalid_grant",
+  invalid_request: "rejected",
+  invalid_client: "rejected",
+  unauthorized_client: "rejected",
+  unsupported_grant_type: "rejected",
+  invalid_scope: "rejected",
+  incorrect_client_credentials: "rejected",
+  redirect_uri_mismatch: "rejected",
+  unverified_user_email: "rejected",
+};
 
 /** Pause after the n-th consecutive transient failure (1-based). */
 export function cooldownMs(consecutiveFailures: number): number {

@@ -6,7 +6,7 @@ import { getDb } from "../db/client";
 import { getConfig } from "../platform/config";
 import { isAppError } from "../platform/errors";
 import { createLogger, describeError } from "../platform/logger";
-import { resolveOAuthApp } from "./oauth-app";
+import { resolveOAuthApp, storedOAuthApp } from "./oauth-app";
 import { cooldownMs, decideRefresh, isExhausted, tokenTimesOf, utcDay } from "./refresh-policy";
 import { callTokenEndpoint } from "./token-endpoint";
 import { authorizedTokenColumns, readStoredTokens } from "./token-store";
@@ -108,11 +108,14 @@ export class ConnectionRefresher extends DurableObject<Env> {
       };
     }
 
-    const provider = findProvider(row.provider);
-    if (!provider) return { ok: false, code: "connection_not_authorized", message: `Unknown provider ${row.provider}` };
+    // An app stored with the tokens (MCP servers' discovered AS and registered client) wins over the catalog.
+    const storedApp = storedOAuthApp(tokens.extras);
+    const provider = storedApp ? undefined : findProvider(row.provider);
+    if (!storedApp && !provider)
+      return { ok: false, code: "connection_not_authorized", message: `Unknown provider ${row.provider}` };
     let result: Awaited<ReturnType<typeof callTokenEndpoint>>;
     try {
-      const app = resolveOAuthApp(provider, connection.connection, env);
+      const app = storedApp ?? resolveOAuthApp(provider as NonNullable<typeof provider>, connection.connection, env);
       result = await callTokenEndpoint(
         app,
         { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type KeyringMaterial, parseKeyringMaterial } from "../crypto/keyring";
+import { PARAGON_ENV_SHAPE, resolveParagonSettings } from "./paragon-settings";
 
 /**
  * Application configuration, parsed from the Worker's environment with zod at first use.
@@ -35,6 +36,10 @@ const configSchema = z
     WORKOS_API_HOSTNAME: optionalString,
     WORKOS_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional().default(2),
     PLATFORM_ADMIN_EMAILS: optionalString,
+    /** OAuth authorization server (src/oauth-server): access-token signing keys (JSON JWK array) and trusted CIMD hosts. */
+    OAUTH_SIGNING_KEYS: optionalString,
+    OAUTH_TRUSTED_CLIENT_HOSTS: optionalString,
+    ...PARAGON_ENV_SHAPE,
   })
   .transform((raw, ctx) => {
     let keyring: KeyringMaterial | undefined;
@@ -61,6 +66,11 @@ const configSchema = z
       });
       return z.NEVER;
     }
+    // Paragon (SPEC §9): both-or-neither project id and key, PEM forms, fake origins only outside production.
+    const paragon = resolveParagonSettings(raw, raw.ENVIRONMENT);
+    for (const problem of paragon.problems)
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    if (paragon.problems.length > 0) return z.NEVER;
     return {
       environment: raw.ENVIRONMENT,
       /**
@@ -82,6 +92,16 @@ const configSchema = z
           .map((email) => email.trim().toLowerCase())
           .filter(Boolean),
       ),
+      /** Validated by `signingKeysFor` in src/oauth-server/signing-keys.ts on first use (503 when missing). */
+      oauth: {
+        signingKeys: raw.OAUTH_SIGNING_KEYS,
+        trustedClientHosts: new Set(
+          (raw.OAUTH_TRUSTED_CLIENT_HOSTS ?? "")
+            .split(",")
+            .map((host) => host.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      },
       workos:
         raw.WORKOS_API_KEY && raw.WORKOS_CLIENT_ID
           ? {
@@ -92,6 +112,7 @@ const configSchema = z
               maxRetries: raw.WORKOS_MAX_RETRIES,
             }
           : undefined,
+      paragon: paragon.settings,
     };
   })
   .superRefine((config, ctx) => {

@@ -44,6 +44,23 @@ export const ERROR_TABLE = {
   provider_not_configured: { status: 503, level: "warn" },
   connection_refresh_backoff: { status: 503, level: "warn" },
   upstream_timeout: { status: 504, level: "warn" },
+  // Workflows, agents and executions (SPEC §7)
+  invalid_workflow: { status: 400, level: "info" },
+  invalid_agent: { status: 400, level: "info" },
+  invalid_inputs: { status: 400, level: "info" },
+  execution_finished: { status: 409, level: "info" },
+  // Internal API for the Temporal worker (SPEC §7.4)
+  execution_not_running: { status: 409, level: "info" },
+  // MCP connections (SPEC §6.7)
+  mcp_auth_failed: { status: 400, level: "info" },
+  invalid_tool_arguments: { status: 400, level: "info" },
+  tool_not_found: { status: 404, level: "info" },
+  mcp_unreachable: { status: 502, level: "warn" },
+  mcp_timeout: { status: 504, level: "warn" },
+  // Paragon (SPEC §9, src/paragon/upstream.ts): unset settings; Paragon refused (4xx); Paragon failed/timed out.
+  paragon_not_configured: { status: 503, level: "warn" },
+  paragon_action_failed: { status: 400, level: "info" },
+  paragon_unavailable: { status: 502, level: "warn" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

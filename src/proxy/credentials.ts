@@ -3,9 +3,10 @@ import {
   basicCredentials,
   bearerCredentials,
   type CredentialProviders,
-  usedThroughOwnEndpoints,
 } from "../connections/credentials";
+import { mcpCredentials } from "../mcp-client/credentials";
 import { clientCredentialsCredentials, oauth2Credentials } from "../oauth-client/credentials";
+import { paragonCredentials } from "../paragon/credentials";
 
 /**
  * The credential provider of every connection method: the one table the proxy core, connection tests,
@@ -17,6 +18,6 @@ export const CREDENTIAL_PROVIDERS: CredentialProviders = {
   basic: basicCredentials,
   oauth2: oauth2Credentials,
   oauth2_client_credentials: clientCredentialsCredentials,
-  mcp: usedThroughOwnEndpoints("mcp", "their tool endpoints (/api/connections/:id/tools)"),
-  paragon: usedThroughOwnEndpoints("paragon", "the Paragon endpoints (/api/paragon)"),
+  mcp: mcpCredentials,
+  paragon: paragonCredentials,
 };

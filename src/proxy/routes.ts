@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { currentSession, sessionAuth } from "../auth/session-auth";
+import { currentSession, requireSession, sessionAuth } from "../auth/session-auth";
 import { checkBaseUrl, validateConnectionInput } from "../connections/input";
 import { testConnectionBody } from "../connections/schemas";
 import { proxiedConnection } from "../connections/session-companions";
@@ -27,7 +27,9 @@ function testOutcomeEvent(result: TestResult) {
  * connection tests (saved, or before saving).
  */
 export const proxyRoutes = new Hono<AppEnv>()
-  .use("/connections/*", sessionAuth({ required: true, companions: [proxiedConnection] }))
+  .use("/connections/test", requireSession())
+  .use("/connections/:id/test", requireSession())
+  .use("/connections/:id/proxy/*", sessionAuth({ required: true, companions: [proxiedConnection] }))
 
   .post("/connections/test", jsonBody(testConnectionBody), async (c) => {
     const body = c.req.valid("json");

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { proxiedConnection } from "../../src/connections/session-companions";
 import { tokensAssociatedData } from "../../src/connections/store";
 import { encryptString } from "../../src/crypto/aes-gcm";
 import { keyringFor } from "../../src/crypto/keyring";
@@ -411,5 +412,21 @@ describe("outbound webhooks", () => {
       404,
       "not_found",
     );
+  });
+});
+
+describe("hot-path reads (SPEC §5.3: one storage read per authenticated request)", () => {
+  it("reads the proxied connection in the same D1 batch as the session, not in a second round trip", async () => {
+    const browser = await signedInBrowser();
+    const created = await createConnection(browser, bodyFor("bearer", { base_url: UPSTREAM }));
+    const stored = vi.spyOn(proxiedConnection, "store");
+    const batch = vi.spyOn(env.DB, "batch");
+    const prepare = vi.spyOn(env.DB, "prepare");
+    expect((await proxy(browser, created.id, "/ping")).status).toBe(200);
+    expect(stored).toHaveBeenCalledTimes(1);
+    expect(batch).toHaveBeenCalledTimes(1);
+    // The batch's two reads are the only reads (the background last_used_at write is an update).
+    const reads = prepare.mock.calls.map(([sql]) => sql).filter((sql) => /^\s*select/i.test(sql));
+    expect(reads).toHaveLength(2);
   });
 });

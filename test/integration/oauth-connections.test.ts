@@ -347,19 +347,26 @@ describe("token lifecycle (single-flight refresh in a Durable Object)", () => {
     const browser = await signedInBrowser();
     const connection = await connected(browser);
     const userId = await userIdOf(browser);
+    const yesterday = Date.now() - 86_400_000;
     await seedTokens(connection.id, userId, {
       ...(await storedTokens(connection.id, userId)),
-      obtained_at: Date.now() - 3_601_000,
-      expires_at: Date.now() - 1000,
+      obtained_at: yesterday - 3_601_000,
+      expires_at: yesterday - 1000,
     });
-    // Yesterday's failures, whose cooldown is over.
+    // Yesterday, by the refresher's clock: a transient failure, which only cools down.
     const stub = env.CONNECTION_REFRESHER.get(env.CONNECTION_REFRESHER.idFromName(connection.id));
-    await runInDurableObject(stub, async (_instance, state) => {
-      await state.storage.put("refresh-failures", {
-        until: Date.now() - 1,
-        consecutiveFailures: 3,
-        days: [Math.floor(Date.now() / 86_400_000) - 1],
-      });
+    await runInDurableObject(stub, (instance) => {
+      instance.now = () => yesterday;
+    });
+    fake.failNextToken({ status: 503 });
+    await expectError(
+      await browser.request(`/api/connections/${connection.id}/proxy/me`),
+      503,
+      "connection_refresh_backoff",
+    );
+    // Today: yesterday's cooldown is over, and the next transient failure exhausts the connection.
+    await runInDurableObject(stub, (instance) => {
+      instance.now = Date.now;
     });
     fake.failNextToken({ status: 503 });
     await expectError(await browser.request(`/api/connections/${connection.id}/proxy/me`), 409, "connection_expired");

@@ -184,6 +184,11 @@ describe("classifyRefreshFailure (RFC 6749 §5.2)", () => {
     { input: { status: 429, error: null }, kind: "transient" },
     { input: { status: null, error: "network_error" }, kind: "transient" },
     { input: { status: 200, error: "malformed_response" }, kind: "transient" },
+    // GitHub sends its errors with HTTP 200 (docs.github.com, troubleshooting token request errors).
+    { input: { status: 200, error: "bad_refresh_token" }, kind: "invalid_grant" },
+    { input: { status: 200, error: "incorrect_client_credentials" }, kind: "rejected" },
+    { input: { status: 200, error: "invalid_grant" }, kind: "invalid_grant" },
+    { input: { status: 503, error: "invalid_client" }, kind: "transient" },
   ])("$input.status $input.error → $kind", ({ input, kind }) => {
     expect(classifyRefreshFailure(input)).toBe(kind);
   });

@@ -1,0 +1,28 @@
+import type { Scope } from "../oauth-server/scopes";
+import type { McpPrincipal } from "./principal";
+
+/**
+ * The seam for the MCP gateway (SPEC §8 "Gateway"): the user's own connected MCP servers' tools and
+ * Paragon actions, registered per request next to ours. The gateway feature implements an
+ * {@link ExtraToolsProvider}; `/mcp` calls it with the authenticated user and registers what it returns
+ * behind the scopes each tool declares (normally `connections:use`).
+ */
+export interface ExtraTool {
+  /** `<connection-slug>__<tool>` or `paragon__<action>`: ≤ 128 characters of `[A-Za-z0-9_.-]`. */
+  name: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of the arguments, as the upstream advertised it. */
+  inputSchema: Record<string, unknown>;
+  requiredScopes: readonly Scope[];
+  call(args: Record<string, unknown>): Promise<{
+    content: Array<{ type: "text"; text: string }>;
+    isError?: boolean;
+    structuredContent?: Record<string, unknown>;
+  }>;
+}
+
+export type ExtraToolsProvider = (principal: McpPrincipal, env: Env) => Promise<readonly ExtraTool[]>;
+
+export const NO_EXTRA_TOOLS: ExtraToolsProvider = async () => [];
+
+export const GATEWAY_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;

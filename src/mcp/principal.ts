@@ -1,0 +1,1 @@
+export type { AccessPrincipal as McpPrincipal } from "../oauth-server/resource-auth";

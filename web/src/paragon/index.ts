@@ -1,0 +1,3 @@
+/** The Paragon section of the web app; the connections page mounts `ParagonSection`. */
+export { ParagonSection } from "./ParagonSection";
+export { useParagonConnect } from "./useParagonConnect";
