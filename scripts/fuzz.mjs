@@ -190,9 +190,65 @@ const ROUTES = [
     bigBody: true,
     fields: ["headers", "method", "mode", "retry", "connection_id", "signing_secret"],
   },
+  // Workflows, agents, executions (SPEC §7).
+  { method: "GET", path: "/api/workflows" },
+  { method: "POST", path: "/api/workflows", body: { name: "fuzz", definition: { steps: [] } } },
+  { method: "GET", path: "/api/workflows/00000000-0000-0000-0000-000000000000" },
+  { method: "PATCH", path: "/api/workflows/00000000-0000-0000-0000-000000000000", body: { name: "x" } },
+  { method: "DELETE", path: "/api/workflows/00000000-0000-0000-0000-000000000000" },
+  { method: "POST", path: "/api/workflows/00000000-0000-0000-0000-000000000000/execute", body: { input: {} } },
+  { method: "GET", path: "/api/agents" },
+  { method: "POST", path: "/api/agents", body: { name: "fuzz agent", definition: {} } },
+  { method: "GET", path: "/api/executions" },
+  { method: "GET", path: "/api/executions/00000000-0000-0000-0000-000000000000" },
+  { method: "GET", path: "/api/executions/00000000-0000-0000-0000-000000000000/events" },
+  { method: "POST", path: "/api/executions/00000000-0000-0000-0000-000000000000/cancel" },
+  { method: "GET", path: "/internal/v1/executions/x" },
+  { method: "POST", path: "/internal/v1/executions/x/events", body: { type: "step" } },
+  { method: "POST", path: "/internal/v1/executions/x/activities/http", body: {} },
+  // MCP client connections.
+  { method: "GET", path: "/api/connections/mcp/providers" },
+  { method: "POST", path: "/api/connections/mcp/discover", body: { url: "https://mcp.example.com/mcp" } },
+  { method: "POST", path: `/api/connections/${bearerId}/refresh-tools` },
+  { method: "POST", path: `/api/connections/${bearerId}/tools/echo/call`, body: { arguments: {} } },
+  { method: "GET", path: "/api/oauth/mcp/authorize?connection_id=x" },
+  { method: "GET", path: "/api/oauth/mcp/callback?code=x&state=y" },
+  { method: "GET", path: "/oauth/mcp-client.json" },
+  // Paragon.
+  { method: "GET", path: "/api/paragon/token" },
+  { method: "GET", path: "/api/paragon/actions" },
+  { method: "POST", path: "/api/paragon/actions", body: { tool: "x", parameters: {} } },
+  { method: "GET", path: "/api/paragon/proxy/salesforce/x" },
+  { method: "POST", path: "/api/paragon/webhook", body: { eventId: "e", event: "x" } },
+  // OAuth authorization server and the remote MCP server (SPEC §8).
+  { method: "GET", path: "/.well-known/oauth-authorization-server" },
+  { method: "GET", path: "/.well-known/oauth-protected-resource/mcp" },
+  {
+    method: "GET",
+    path: "/oauth/authorize?response_type=code&client_id=x&redirect_uri=https://x/cb&code_challenge=x&code_challenge_method=S256",
+  },
+  { method: "POST", path: "/oauth/authorize", form: { decision: "approve", csrf_token: "x", client_id: "x" } },
+  {
+    method: "POST",
+    path: "/oauth/register",
+    body: { redirect_uris: ["https://client.example/cb"], client_name: "fuzz" },
+  },
+  {
+    method: "POST",
+    path: "/oauth/token",
+    form: { grant_type: "authorization_code", code: "x", code_verifier: "x", client_id: "x" },
+  },
+  { method: "POST", path: "/oauth/revoke", form: { token: "x", client_id: "x" } },
+  { method: "POST", path: "/oauth/introspect", form: { token: "x" } },
+  { method: "GET", path: "/api/oauth/grants" },
+  { method: "DELETE", path: "/api/oauth/grants/x" },
+  { method: "GET", path: "/api/admin/oauth/clients" },
+  { method: "POST", path: "/api/admin/oauth/clients", body: { client_name: "x", redirect_uris: ["https://x/cb"] } },
+  { method: "DELETE", path: "/api/admin/oauth/clients/x" },
+  { method: "POST", path: "/mcp", body: { jsonrpc: "2.0", id: 1, method: "tools/list" } },
+  { method: "GET", path: "/mcp" },
   { method: "GET", path: "/api/does-not-exist" },
   { method: "GET", path: "/oauth/x" },
-  { method: "POST", path: "/mcp", body: { jsonrpc: "2.0", id: 1, method: "initialize" } },
   { method: "GET", path: "/.well-known/oauth-authorization-server" },
   { method: "GET", path: "/internal/x" },
 ];
@@ -372,41 +428,53 @@ function sqliteFiles(dir) {
 const snapshotDir = mkdtempSync(join(tmpdir(), "fuzz-snapshot-"));
 function fingerprint() {
   const tables = {};
-  for (const file of sqliteFiles(join(target.persistTo, "v3"))) {
-    // workerd holds its databases locked: read a copy (taken between requests, when nothing is in flight).
-    const copy = join(snapshotDir, "db.sqlite");
-    rmSync(`${copy}-wal`, { force: true });
-    copyFileSync(file, copy);
-    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-    const db = new DatabaseSync(copy);
-    try {
-      const names = db
-        .prepare("select name from sqlite_master where type = 'table'")
-        .all()
-        .map((row) => row.name);
-      for (const name of names) {
-        if (name.startsWith("sqlite_") || name === "_cf_METADATA" || name === "_cf_KV") continue;
-        // Rate-limit counters: a refused attempt counts against the limit by design (sign-in, tests).
-        // Audit events arrive through the jobs queue (batches up to 5 s late), so they cannot be pinned on
-        // one request; each records an action of an accepted request or a refused sign-in (by design).
-        if (name === "_mf_ratelimit_buckets" || name === "audit_events") continue;
-        const rows = db.prepare(`select * from "${name}"`).all();
-        const hash = createHash("sha256");
-        let count = 0;
-        for (const row of rows) {
-          if (name === "sessions") row.last_seen_at = null; // background touch (every 5 min at most)
-          hash.update(
-            JSON.stringify(row, (_k, v) =>
-              typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
-            ),
-          );
-          count++;
-        }
-        tables[`${file.slice(target.persistTo.length)}:${name}`] = `${count}:${hash.digest("hex").slice(0, 16)}`;
+  for (const file of sqliteFiles(join(target.persistTo, "v3"))) Object.assign(tables, fingerprintFile(file));
+  return tables;
+}
+
+/** One database's tables as `count:hash`; retried when the copy caught a write half-done. */
+function fingerprintFile(file, attempt = 1) {
+  // workerd holds its databases locked: read a copy (taken between requests, when nothing is in flight —
+  // background work such as queue consumers may still write, hence the retry).
+  const copy = join(snapshotDir, "db.sqlite");
+  rmSync(`${copy}-wal`, { force: true });
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  const tables = {};
+  let db;
+  try {
+    db = new DatabaseSync(copy);
+    const names = db
+      .prepare("select name from sqlite_master where type = 'table'")
+      .all()
+      .map((row) => row.name);
+    for (const name of names) {
+      if (name.startsWith("sqlite_") || name === "_cf_METADATA" || name === "_cf_KV") continue;
+      // Rate-limit counters: a refused attempt counts against the limit by design (sign-in, tests).
+      // Audit events arrive through the jobs queue (batches up to 5 s late), so they cannot be pinned on
+      // one request; each records an action of an accepted request or a refused sign-in (by design).
+      if (name === "_mf_ratelimit_buckets" || name === "audit_events") continue;
+      const hash = createHash("sha256");
+      let count = 0;
+      for (const row of db.prepare(`select * from "${name}"`).all()) {
+        if (name === "sessions") row.last_seen_at = null; // background touch (every 5 min at most)
+        hash.update(
+          JSON.stringify(row, (_k, v) =>
+            typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+          ),
+        );
+        count++;
       }
-    } finally {
-      db.close();
+      tables[`${file.slice(target.persistTo.length)}:${name}`] = `${count}:${hash.digest("hex").slice(0, 16)}`;
     }
+  } catch (error) {
+    db?.close();
+    db = undefined;
+    if (attempt >= 5) throw error;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    return fingerprintFile(file, attempt + 1);
+  } finally {
+    db?.close();
   }
   return tables;
 }
