@@ -21,6 +21,7 @@ import { apiKeyLifecycle } from "./scenarios/api-keys.mjs";
 import { apiKeyConnection, oauthPopupConnection } from "./scenarios/connections.mjs";
 import { gallerySearch, phoneLayout, unconfiguredProvider } from "./scenarios/gallery.mjs";
 import { pagesDeployment } from "./scenarios/pages.mjs";
+import { workflowCreateRunWatch } from "./scenarios/workflows.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -176,6 +177,7 @@ const scenarios = [
   { name: "api-key-lifecycle", run: apiKeyLifecycle },
   { name: "phone-layout-390", run: phoneLayout },
   { name: "pages-deployment", run: pagesDeployment },
+  { name: "workflow-create-run-watch", run: workflowCreateRunWatch },
 ];
 
 async function runScenario(scenario) {

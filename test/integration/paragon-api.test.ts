@@ -104,10 +104,15 @@ describe("GET /api/paragon/actions", () => {
   it.each([
     { query: "format=vercel", name: "an unknown format" },
     { query: "integrations=../x", name: "an integration with a slash" },
-    { query: "colour=blue", name: "an unknown parameter" },
   ])("refuses $name with 400 invalid_request", async ({ query }) => {
     const { browser } = await world.signedInUser();
     await expectError(await browser.request(`/api/paragon/actions?${query}`), 400, "invalid_request");
+  });
+
+  it("ignores an unknown query parameter (API hygiene: unknown query parameters are ignored, body fields refused)", async () => {
+    const { browser } = await world.signedInUser();
+    expect((await browser.request("/api/paragon/actions?colour=blue")).status).toBe(200);
+    expect(world.fake.received[0]?.query).not.toHaveProperty("colour");
   });
 
   it("answers 502 paragon_unavailable when ActionKit fails", async () => {
