@@ -14,6 +14,7 @@ const TEST_OAUTH_SIGNING_KEYS =
   '[{"kty":"EC","x":"EFP4-Wk4J24YRGNtiICD5q-Khwd7jFJNmbkGUMVBX98","y":"oUz6BtXtMe6PLqK5NjZa85gs_FeJJgiOpVsPq0u9MWI","crv":"P-256","d":"T9RxnUU45o-yvH_4rhvWGqeJDq6ukfK4a99G6wNTUag","kid":"test-1"}]';
 process.env.ENCRYPTION_KEYS = TEST_ENCRYPTION_KEYS;
 process.env.SESSION_SECRET = TEST_SESSION_SECRET;
+process.env.OAUTH_SIGNING_KEYS = TEST_OAUTH_SIGNING_KEYS;
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);

@@ -14,7 +14,7 @@ export const LAYERS = [
   ["oauth-client", "mcp-client", "paragon", "oauth-server"],
   ["proxy"],
   ["workflows", "executions", "internal", "agents"],
-  ["mcp"],
+  ["mcp", "api-docs"],
 ];
 
 const src = resolve(fileURLToPath(new URL("../src", import.meta.url)));

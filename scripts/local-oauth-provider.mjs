@@ -64,8 +64,8 @@ export async function startLocalOAuthProvider({ port = 0, accessTokenTtlSeconds 
         return send(
           response,
           200,
-          `<!doctype html><title>Local OAuth provider</title><body style="font-family:system-ui;margin:3rem"><h1>Local OAuth provider</h1><p>Allow <b>${escapeHtml(url.searchParams.get("client_id"))}</b> to access your (pretend) account with scope <code>${escapeHtml(url.searchParams.get("scope"))}</code>?</p><p><a href="${escapeHtml(approve.pathname + approve.search)}">Approve</a> · <a href="${escapeHtml(deny.pathname + deny.search)}">Deny</a></p>`,
-          "text/html",
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Local OAuth provider</title></head><body style="font-family:system-ui;margin:3rem"><h1>Local OAuth provider</h1><p>Allow <b>${escapeHtml(url.searchParams.get("client_id"))}</b> to access your (pretend) account with scope <code>${escapeHtml(url.searchParams.get("scope"))}</code>?</p><p><a href="${escapeHtml(approve.pathname + approve.search)}">Approve</a> · <a href="${escapeHtml(deny.pathname + deny.search)}">Deny</a></p>`,
+          "text/html; charset=utf-8",
         );
       }
       response.writeHead(302, { location: redirect.toString() });

@@ -1,5 +1,8 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { apiDocsRoutes } from "./api-docs/document";
+import { bearerApiKey } from "./auth/api-keys/keys";
+import { apiKeyRoutes } from "./auth/api-keys/routes";
 import { sessionCookieName } from "./auth/cookies";
 import { authRoutes } from "./auth/routes";
 import { INBOUND_WEBHOOK_PATHS, workosWebhookRoutes } from "./auth/workos-webhooks";
@@ -9,6 +12,7 @@ import { healthRoutes } from "./health/routes";
 import { internalRoutes } from "./internal/routes";
 import { createMcpRoutes } from "./mcp/routes";
 import { createWorkflowsPort } from "./mcp/workflows-port";
+import { mcpGatewayTools } from "./mcp-client/gateway";
 import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
 import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
@@ -52,11 +56,15 @@ export function createApp() {
       return jsonSizedBodies(c, next);
     })
     .use("/api/*", async function csrfUnlessExempt(c, next) {
-      if (csrfExempt.has(c.req.path)) return next();
+      // CSRF protects ambient credentials (cookies); a request carrying an API key is authenticated by
+      // that header alone, which a cross-site page cannot set without a CORS preflight we refuse.
+      if (csrfExempt.has(c.req.path) || bearerApiKey(c.req.header("authorization"))) return next();
       return csrf(c, next);
     })
     .route("/api", healthRoutes)
+    .route("/api", apiDocsRoutes)
     .route("/api/auth", authRoutes)
+    .route("/api/api-keys", apiKeyRoutes)
     .route("/api/admin/encryption", encryptionAdminRoutes)
     // OAuth authorization server (SPEC §8): mounted before /api/admin and /api/oauth/:provider so these win.
     .route("/api/admin/oauth/clients", adminClientRoutes)
@@ -68,9 +76,12 @@ export function createApp() {
       createMcpRoutes({
         workflows: (c) =>
           createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
-        // The gateway (SPEC §8): the user's Paragon actions. The MCP connections' tools (mcp-client's
-        // `mcpGatewayTools`) join here once their result content fits the seam's `ExtraTool` (text only).
-        extraTools: (principal, env) => paragonGatewayTools(principal, getConfig(env)),
+        // The gateway (SPEC §8): the user's MCP connections' tools and Paragon actions, called at the edge with
+        // credentials injected there.
+        extraTools: async (principal, env) => [
+          ...(await mcpGatewayTools(principal, env)),
+          ...(await paragonGatewayTools(principal, getConfig(env))),
+        ],
       }),
     )
     .route("/api/admin", adminRoutes)

@@ -50,7 +50,7 @@ function administeredOrganization(c: Context<AppEnv>, organizationId: string): S
   return membership;
 }
 
-const ssoCreateBody = z.strictObject({
+export const ssoCreateBody = z.strictObject({
   domain: z.string().trim().toLowerCase().regex(DOMAIN_PATTERN, { error: "must be a domain name such as example.com" }),
   ssoType: z.enum(SSO_TYPES),
   organization_id: z.uuid().optional(),

@@ -131,12 +131,19 @@ async function completeSignIn(c: Context<AppEnv>, profile: SignInProfile) {
   return { user, sessionId: session.id };
 }
 
-const authorizeQuery = z.object({
+/** `POST /api/auth/magic-auth` and `/verify` (exported for the OpenAPI document). */
+export const magicAuthBody = z.strictObject({ email: emailSchema });
+export const magicAuthVerifyBody = z.strictObject({
+  email: emailSchema,
+  code: z.string().regex(/^\d{6}$/, { error: "must be the 6-digit code" }),
+});
+
+export const authorizeQuery = z.object({
   provider: z.enum(SIGN_IN_PROVIDERS).optional().default("authkit"),
   return_to: z.string().max(2048).optional(),
 });
 
-const ssoQuery = z.object({
+export const ssoQuery = z.object({
   organization: z
     .string()
     .trim()
@@ -256,7 +263,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.redirect(tx.returnTo, 302);
   })
 
-  .post("/magic-auth", jsonBody(z.strictObject({ email: emailSchema })), async (c) => {
+  .post("/magic-auth", jsonBody(magicAuthBody), async (c) => {
     const { email } = c.req.valid("json");
     await limitSignIn(c, email);
     const workos = requireWorkOS(c, "Magic Auth");
@@ -268,26 +275,20 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ success: true, data: { sent: true } });
   })
 
-  .post(
-    "/magic-auth/verify",
-    jsonBody(
-      z.strictObject({ email: emailSchema, code: z.string().regex(/^\d{6}$/, { error: "must be the 6-digit code" }) }),
-    ),
-    async (c) => {
-      const { email, code } = c.req.valid("json");
-      await limitSignIn(c, email);
-      const workos = requireWorkOS(c, "Magic Auth");
-      let profile: SignInProfile;
-      try {
-        profile = await workos.authenticateWithMagicAuth(email, code);
-      } catch (error) {
-        recordAudit(c, { action: "auth.sign_in", outcome: "failure", metadata: { method: "MagicAuth" } });
-        throw workosFailureToAppError(error, "The code is invalid or expired");
-      }
-      const { user } = await completeSignIn(c, profile);
-      return c.json({ success: true, data: { user: { id: user.id, email: user.email, name: user.name } } });
-    },
-  )
+  .post("/magic-auth/verify", jsonBody(magicAuthVerifyBody), async (c) => {
+    const { email, code } = c.req.valid("json");
+    await limitSignIn(c, email);
+    const workos = requireWorkOS(c, "Magic Auth");
+    let profile: SignInProfile;
+    try {
+      profile = await workos.authenticateWithMagicAuth(email, code);
+    } catch (error) {
+      recordAudit(c, { action: "auth.sign_in", outcome: "failure", metadata: { method: "MagicAuth" } });
+      throw workosFailureToAppError(error, "The code is invalid or expired");
+    }
+    const { user } = await completeSignIn(c, profile);
+    return c.json({ success: true, data: { user: { id: user.id, email: user.email, name: user.name } } });
+  })
 
   .get("/me", requireSession(), (c) => c.json({ success: true, data: describeSession(currentSession(c)) }))
 

@@ -4,6 +4,8 @@ import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { describeError } from "../platform/logger";
+import { authenticateApiKey } from "./api-keys/authenticate";
+import { bearerApiKey } from "./api-keys/keys";
 import { clearAppCookie, readAppCookie, sessionCookieName } from "./cookies";
 import { WorkOSIdentityProvider } from "./providers/workos";
 import { evaluateSession, isProviderCheckDue } from "./session-policy";
@@ -69,7 +71,13 @@ export function sessionAuth(options: SessionAuthOptions = {}): MiddlewareHandler
       c.set("sessionResolved", true);
       const cookieName = sessionCookieName(c.var.config);
       const raw = readAppCookie(c, cookieName);
-      if (raw !== undefined) {
+      // A personal API key (SPEC §5.4) authenticates instead of the cookie. A bearer credential that is
+      // not one of our keys is refused, unless a cookie session is present (then it is the caller's
+      // header for the upstream, which the proxy strips).
+      const key = bearerApiKey(c.req.header("authorization"));
+      if (key !== undefined && (key !== null || raw === undefined)) {
+        c.set("session", await authenticateApiKey(c, key));
+      } else if (raw !== undefined) {
         const session = await resolveSession(c, raw, companions);
         if (session) c.set("session", session);
         else clearAppCookie(c, cookieName);

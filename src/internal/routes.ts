@@ -6,6 +6,7 @@
  * Errors carry `retryable` so the worker knows whether the node's retry policy may try again.
  */
 import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
@@ -83,11 +84,14 @@ export const internalRoutes = new Hono<AppEnv>()
     });
   })
   .post("/v1/executions/:id/events", jsonBody(eventBody), async (c) => {
-    const event = c.req.valid("json");
-    const { retryable: _retryable, ...error } = event.error ?? { code: "", message: "" };
+    const { error, ...event } = c.req.valid("json");
+    // `retryable` is the worker's business (it decided the retries); the record keeps what happened.
+    const recorded = error
+      ? { code: error.code, message: error.message, ...(error.node_id && { node_id: error.node_id }) }
+      : undefined;
     const outcome = await recordExecutionEvent(c.env, c.req.param("id"), {
       ...event,
-      ...(event.error ? { error } : {}),
+      ...(recorded && { error: recorded }),
     });
     return c.json({ success: true as const, data: outcome });
   })
@@ -115,6 +119,8 @@ export const internalRoutes = new Hono<AppEnv>()
   });
 
 internalRoutes.onError((error, c) => {
+  // The platform handler logs every failure and renders unknown ones as a generic 500; our own errors are
+  // rendered again here with the `retryable` verdict the worker needs.
   const response = handleError(error, c);
   if (!isAppError(error)) return response;
   return withRetryable(
@@ -162,7 +168,7 @@ function withRetryable(
         request_id: c.var.requestId ?? "unknown",
       },
     },
-    status as 404,
+    status as ContentfulStatusCode,
     headers,
   );
 }

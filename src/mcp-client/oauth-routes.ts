@@ -54,7 +54,7 @@ async function previousClient(
   return recorded;
 }
 
-const authorizeQuery = z.strictObject({ connection_id: z.uuid() });
+export const authorizeQuery = z.strictObject({ connection_id: z.uuid() });
 
 /**
  * The MCP authorization flow as a client (SPEC §6.7), mounted at `/api/oauth/mcp` ahead of the generic OAuth

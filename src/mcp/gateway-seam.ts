@@ -1,3 +1,4 @@
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { Scope } from "../oauth-server/scopes";
 import type { McpPrincipal } from "./principal";
 
@@ -15,7 +16,8 @@ export interface ExtraTool {
   inputSchema: Record<string, unknown>;
   requiredScopes: readonly Scope[];
   call(args: Record<string, unknown>): Promise<{
-    content: Array<{ type: "text"; text: string }>;
+    /** MCP content blocks as the upstream tool returned them (text, images, audio, resources). */
+    content: CallToolResult["content"];
     isError?: boolean;
     structuredContent?: Record<string, unknown>;
   }>;

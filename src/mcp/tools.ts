@@ -1,5 +1,5 @@
 import { Validator } from "@cfworker/json-schema";
-import { fromJsonSchema, McpServer, type ServerContext } from "@modelcontextprotocol/server";
+import { type CallToolResult, fromJsonSchema, McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { ExtraTool } from "./gateway-seam";
 import type { McpPrincipal } from "./principal";
@@ -13,6 +13,20 @@ import { type ExecutionSummary, TERMINAL_STATUSES, type WorkflowToolsPort } from
 export const MAX_WAIT_SECONDS = 50;
 const POLL_INTERVAL_MS = 1_000;
 const LIST_LIMIT = 100;
+
+// Tool input schemas, built once per isolate (a server is built per request; its schemas need not be).
+const NO_INPUT = z.object({});
+const EXECUTE_WORKFLOW_INPUT = z.object({
+  workflow_id: z.string().min(1).max(100),
+  inputs: z.record(z.string(), z.unknown()).default({}),
+  wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+});
+const EXECUTION_STATUS_INPUT = z.object({ execution_id: z.string().min(1).max(100) });
+const EXECUTE_AGENT_INPUT = z.object({
+  agent_id: z.string().min(1).max(100),
+  input: z.string().min(1).max(32_000),
+  wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+});
 
 export interface ToolCallRecord {
   tool: string;
@@ -30,7 +44,8 @@ export interface McpServerDeps {
 }
 
 type ToolResult = {
-  content: Array<{ type: "text"; text: string }>;
+  /** Ours are text; gateway tools pass the upstream's content blocks through (images included). */
+  content: CallToolResult["content"];
   structuredContent?: Record<string, unknown>;
   isError?: boolean;
 };
@@ -125,7 +140,7 @@ export function buildMcpServer(deps: McpServerDeps): McpServer {
     {
       title: "List workflows",
       description: "Lists your workflows with the JSON Schema of each one's inputs (pass them to execute_workflow).",
-      inputSchema: z.object({}),
+      inputSchema: NO_INPUT,
       annotations: { readOnlyHint: true },
     },
     audited("list_workflows", async () => {
@@ -147,11 +162,7 @@ export function buildMcpServer(deps: McpServerDeps): McpServer {
     {
       title: "Run a workflow",
       description: `Starts one of your workflows. \`inputs\` must match the workflow's input_schema (from list_workflows). With wait_seconds (≤ ${MAX_WAIT_SECONDS}) it waits for the result and reports progress.`,
-      inputSchema: z.object({
-        workflow_id: z.string().min(1).max(100),
-        inputs: z.record(z.string(), z.unknown()).default({}),
-        wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
-      }),
+      inputSchema: EXECUTE_WORKFLOW_INPUT,
       annotations: { destructiveHint: false, openWorldHint: true },
     },
     audited(
@@ -179,7 +190,7 @@ export function buildMcpServer(deps: McpServerDeps): McpServer {
     {
       title: "Execution status",
       description: "The status, progress and (when finished) output or error of one of your executions.",
-      inputSchema: z.object({ execution_id: z.string().min(1).max(100) }),
+      inputSchema: EXECUTION_STATUS_INPUT,
       annotations: { readOnlyHint: true },
     },
     audited("get_execution_status", async (args: { execution_id: string }) => {
@@ -193,7 +204,7 @@ export function buildMcpServer(deps: McpServerDeps): McpServer {
     {
       title: "List agents",
       description: "Lists your agents.",
-      inputSchema: z.object({}),
+      inputSchema: NO_INPUT,
       annotations: { readOnlyHint: true },
     },
     audited("list_agents", async () => {
@@ -207,11 +218,7 @@ export function buildMcpServer(deps: McpServerDeps): McpServer {
     {
       title: "Run an agent",
       description: `Starts one of your agents with an input message. With wait_seconds (≤ ${MAX_WAIT_SECONDS}) it waits for the answer.`,
-      inputSchema: z.object({
-        agent_id: z.string().min(1).max(100),
-        input: z.string().min(1).max(32_000),
-        wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
-      }),
+      inputSchema: EXECUTE_AGENT_INPUT,
       annotations: { openWorldHint: true },
     },
     audited("execute_agent", async (args: { agent_id: string; input: string; wait_seconds?: number }, ctx) => {

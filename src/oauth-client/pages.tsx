@@ -3,6 +3,7 @@ import { raw } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { randomToken } from "../crypto/tokens";
 import type { AppEnv } from "../platform/context";
+import { HtmlDocument } from "../platform/html";
 
 export type OAuthPopupMessage =
   | { type: "oauth_success"; connection: unknown }
@@ -26,11 +27,14 @@ function scriptJson(value: unknown): string {
 export function oauthResultPage(c: Context<AppEnv>, status: ContentfulStatusCode, message: OAuthPopupMessage) {
   const nonce = randomToken(16);
   const appOrigin = c.var.config.appOrigin;
+  // The app may be served from another origin of the same site (a Pages deployment listed in
+  // CORS_ALLOWED_ORIGINS); postMessage delivers only to the opener whose origin matches one of these.
+  const appOrigins = [...c.var.config.corsAllowedOrigins];
   const fallback = new URL("/", appOrigin);
   fallback.searchParams.set("oauth", message.type === "oauth_success" ? "success" : "error");
   if (message.type === "oauth_error") fallback.searchParams.set("error", message.error);
-  const script = `(function(){var m=${scriptJson(message)};var o=${scriptJson(appOrigin)};
-if(window.opener&&!window.opener.closed){window.opener.postMessage(m,o);window.close();}
+  const script = `(function(){var m=${scriptJson(message)};var o=${scriptJson(appOrigins)};
+if(window.opener&&!window.opener.closed){o.forEach(function(t){window.opener.postMessage(m,t);});window.close();}
 else{window.location.replace(${scriptJson(fallback.pathname + fallback.search)});}})();`;
   c.header(
     "content-security-policy",
@@ -44,13 +48,10 @@ else{window.location.replace(${scriptJson(fallback.pathname + fallback.search)})
   const text =
     message.type === "oauth_success" ? "The connection is ready. You can close this window." : message.description;
   return c.html(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><meta name="robots" content="noindex"></head>` +
-      `<body style="font-family:system-ui,sans-serif;margin:3rem"><h1>${title}</h1><p>${escapeHtml(text)}</p>` +
-      `<script nonce="${nonce}">${raw(script)}</script></body></html>`,
+    <HtmlDocument title={title} head={<script nonce={nonce}>{raw(script)}</script>}>
+      <h1>{title}</h1>
+      <p>{text}</p>
+    </HtmlDocument>,
     status,
   );
-}
-
-function escapeHtml(value: string): string {
-  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

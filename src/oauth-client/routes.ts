@@ -52,7 +52,7 @@ function callbackUrl(c: Context<AppEnv>, providerId: string): string {
   return new URL(`/api/oauth/${providerId}/callback`, c.var.config.appOrigin).toString();
 }
 
-const authorizeQuery = z.strictObject({
+export const oauthAuthorizeQuery = z.strictObject({
   connection_id: z.uuid().optional(),
   name: z.string().trim().min(1).max(100).optional(),
 });
@@ -62,7 +62,7 @@ const authorizeQuery = z.strictObject({
  * OAuth provider of the catalog and for `custom_oauth2`. Mounted at `/api/oauth`.
  */
 export const oauthClientRoutes = new Hono<AppEnv>()
-  .get("/:provider/authorize", requireSession(), queryParams(authorizeQuery), async (c) => {
+  .get("/:provider/authorize", requireSession(), queryParams(oauthAuthorizeQuery), async (c) => {
     const session = currentSession(c);
     const provider = oauthProvider(c.req.param("provider"));
     const { connection_id, name } = c.req.valid("query");

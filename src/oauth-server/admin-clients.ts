@@ -26,7 +26,7 @@ function requirePlatformAdmin(c: Context<AppEnv>) {
   return session;
 }
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   redirect_uris: z
     .array(z.string())

@@ -74,7 +74,8 @@ export async function authenticateClient(
   resolved?: OAuthClientRow | null,
 ): Promise<OAuthClientRow> {
   const basic = presented.method === "client_secret_basic";
-  const client = resolved ?? (await findClient(db, presented.clientId));
+  // `null` means the caller looked and found nothing (e.g. a CIMD document that failed): do not look again.
+  const client = resolved === undefined ? await findClient(db, presented.clientId) : resolved;
   if (!client) throw invalidClient("unknown_client", basic);
   if (client.tokenEndpointAuthMethod !== presented.method) throw invalidClient("auth_method_mismatch", basic);
   if (presented.method === "none") return client;

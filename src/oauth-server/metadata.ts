@@ -62,7 +62,6 @@ export function authorizationServerMetadata(appUrl: URL) {
     code_challenge_methods_supported: ["S256"],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,
-    resource_indicators_supported: true,
   };
 }
 

@@ -6,7 +6,7 @@ import { OAuthError } from "../platform/oauth-error";
 import { clientIp } from "../platform/rate-limit";
 import { MAX_REGISTRATION_BODY_BYTES, parseRegistrationRequest, registrationResponse } from "./registration";
 import { insertClient } from "./store";
-import { NO_STORE_HEADERS } from "./wire";
+import { NO_STORE_HEADERS, sanitizeDescription } from "./wire";
 
 /**
  * Dynamic Client Registration (RFC 7591 §3), kept for 2025-era MCP clients (2026-07-28 prefers Client
@@ -46,11 +46,12 @@ export const registerRoutes = new Hono<AppEnv>().post("/oauth/register", async (
     });
   }
   const parsed = parseRegistrationRequest(body);
-  if (!parsed.ok)
+  if (!parsed.ok) {
     throw new OAuthError(parsed.error.error, {
-      description: parsed.error.error_description,
+      description: sanitizeDescription(parsed.error.error_description),
       reason: "registration_invalid",
     });
+  }
   const { metadata } = parsed;
   const clientId = crypto.randomUUID();
   const secret = metadata.tokenEndpointAuthMethod === "none" ? undefined : randomToken(32);

@@ -232,6 +232,8 @@ async function rateLimit(c: Context<AppEnv>, key: string) {
 export const tokenRoutes = new Hono<AppEnv>()
   .post("/oauth/token", async (c) => {
     const ctx = oauthServerContext(c);
+    // Before any state changes: a misconfigured server must not spend codes or rotate refresh tokens.
+    await requireSigningKeys(ctx.config);
     const form = await readForm(c);
     const limited = await rateLimit(c, `token:${form.get("client_id") ?? clientIp(c)}`);
     if (limited) return limited;

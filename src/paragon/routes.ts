@@ -33,7 +33,7 @@ const commaList = z
   )
   .pipe(z.array(z.string().regex(INTEGRATION_NAME, { error: "must be integration or category names" })).max(50));
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   integrations: commaList.optional(),
   categories: commaList.optional(),
   format: z.enum(TOOL_FORMATS).optional(),
@@ -43,7 +43,7 @@ const listQuery = z.strictObject({
 const parameters = z.record(z.string(), z.unknown());
 const toolName = z.string().min(1).max(256);
 /** `{tool, parameters}` (ActionKit's current names) or the seed's `{action, parameters}`. */
-const runBody = z
+export const runBody = z
   .strictObject({
     tool: toolName.optional(),
     action: toolName.optional(),

@@ -23,6 +23,12 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
   429: "rate_limited",
 };
 
+/** A described error (and its causes) without their stack traces. */
+function withoutStacks(fields: ReturnType<typeof describeError>): ReturnType<typeof describeError> {
+  const { stack: _stack, cause, ...rest } = fields as Record<string, unknown>;
+  return cause && typeof cause === "object" ? { ...rest, cause: withoutStacks(cause as typeof fields) } : rest;
+}
+
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
   const body: ErrorEnvelope = {
     success: false,
@@ -45,8 +51,9 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (isAppError(error)) {
     // The level is a column of the error table: the caller's mistakes are not logged here (the access log
     // has their status), the outside world's failures are warnings, and only our own are errors.
+    // Expected failures carry no stack: it would point at the throw site every time and bury the cause.
     if (error.level !== "info")
-      log[error.level]("request failed", { error_code: error.code, error: describeError(error) });
+      log[error.level]("request failed", { error_code: error.code, error: withoutStacks(describeError(error)) });
     return errorResponse(c, error);
   }
   if (error instanceof HTTPException) {

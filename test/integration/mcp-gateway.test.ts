@@ -6,6 +6,8 @@ import { connectionSlug, GATEWAY_TOOL_NAME, gatewayToolName, mcpGatewayTools } f
 import { runMcpToolNode } from "../../src/mcp-client/workflow-node";
 import { getConfig } from "../../src/platform/config";
 import { createLogger } from "../../src/platform/logger";
+import { CREDENTIAL_PROVIDERS } from "../../src/proxy/credentials";
+import { runActivity } from "../../src/workflows/activities";
 import { createOAuthMcpServer, createStreamableMcpServer } from "../fakes/mcp-servers";
 import { createConnection } from "../helpers/connections";
 import { expectData } from "../helpers/http";
@@ -146,5 +148,42 @@ describe("runMcpToolNode (the workflow mcp_tool node)", () => {
     await expect(
       runMcpToolNode(context, other, { connectionId: created.id, tool: "add", parameters: { a: 1, b: 2 } }),
     ).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("the mcp_tool activity (workflow node and agent MCP tools)", () => {
+  it("runs through the activity table: output is the call result; unreachable is retryable; bad config is final", async () => {
+    const server = createStreamableMcpServer({ host: "mcp.activity.test" });
+    interceptOutbound({ [server.host]: server.fetch });
+    const browser = await signedInBrowser();
+    const userId = await userIdOf(browser);
+    const created = await createConnection(browser, {
+      connection_method: "mcp",
+      provider: "custom_mcp",
+      name: "Activity MCP",
+      mcp_server_url: server.url,
+      data: { auth_type: "none" },
+    });
+    const context = { ...credentialContext(), waitUntil: () => {}, credentials: CREDENTIAL_PROVIDERS };
+    const execution = { id: crypto.randomUUID(), userId };
+    const output = await runActivity(context, execution, "n1", "mcp_tool", {
+      connectionId: created.id,
+      tool: "echo",
+      parameters: { text: "from a workflow" },
+    });
+    expect(output).toEqual({ content: [{ type: "text", text: "from a workflow" }], is_error: false });
+    await expect(runActivity(context, execution, "n1", "mcp_tool", { tool: "echo" })).rejects.toMatchObject({
+      code: "invalid_config",
+      retryable: false,
+    });
+    // The server goes away: nothing answers any more.
+    interceptOutbound({});
+    await expect(
+      runActivity(context, execution, "n1", "mcp_tool", {
+        connectionId: created.id,
+        tool: "echo",
+        parameters: { text: "x" },
+      }),
+    ).rejects.toMatchObject({ code: "mcp_unreachable", retryable: true });
   });
 });

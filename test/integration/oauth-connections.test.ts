@@ -84,8 +84,9 @@ describe("authorization-code flow with PKCE (popup)", () => {
     expect(authUrl.searchParams.get("scope")).toBe("read write");
     const html = await page.text();
     expect(html).toContain('"type":"oauth_success"');
-    expect(html).toContain("postMessage(m,o)");
-    expect(html).toContain('var o="http://localhost:8787"');
+    expect(html).toContain("window.opener.postMessage(m,t)");
+    // Only to the app's own origins (APP_URL and CORS_ALLOWED_ORIGINS), never "*".
+    expect(html).toContain('var o=["http://localhost:8787"]');
     expect(html).not.toContain('"*"');
     expect(page.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[A-Za-z0-9_-]+'/);
     expect(page.headers.get("cross-origin-opener-policy")).toBe("unsafe-none"); // keeps window.opener

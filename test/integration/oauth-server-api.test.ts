@@ -198,3 +198,37 @@ describe("rate limits (SPEC §11: client registration and the token endpoint)", 
     expect(await limited.json()).toMatchObject({ error: "invalid_request" });
   });
 });
+
+describe("sign-in inside the authorization flow (SPEC §8: through sign-in and back)", () => {
+  it("a signed-out user signs in with the dev identity provider and lands on the consent page of the same request", async () => {
+    const { registerPublicClient, authorizePath, pkcePair } = await import("../conformance/oauth-flow");
+    const client = await registerPublicClient();
+    const { challenge } = await pkcePair();
+    const path = authorizePath({
+      response_type: "code",
+      client_id: client.client_id,
+      redirect_uri: "http://127.0.0.1:33418/callback",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state: "round-trip",
+    });
+    const browser = new Browser((p, init) => wire(p, init));
+    const first = await browser.request(path);
+    const returnTo = new URL(first.headers.get("location") as string, APP_ORIGIN).searchParams.get(
+      "return_to",
+    ) as string;
+    const final = await signInWithDevProvider(
+      browser,
+      { email: "round-trip@example.com", name: "Round Trip" },
+      returnTo,
+    );
+    expect(final.headers.get("location")).toBe(path);
+    const consent = await browser.request(final.headers.get("location") as string);
+    expect(consent.status).toBe(200);
+    const html = await consent.text();
+    expect(html).toContain("Conformance client");
+    expect(html).toContain("round-trip@example.com");
+    expect(consent.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(consent.headers.get("cache-control")).toBe("no-store");
+  });
+});

@@ -1,6 +1,7 @@
 import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { executionDetail } from "../../src/workflows/executions/companions";
 import { bodyFor, createConnection, UPSTREAM_HOST } from "../helpers/connections";
 import { call, expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
@@ -218,6 +219,13 @@ describe("executions: inputs, idempotency and isolation (SPEC §7.2)", () => {
       expect(first).toMatchObject({ status: "queued", engine: "cloudflare", kind: "workflow", version: 1 });
       const instances = await instancesOf(introspector, 1);
       await instances[0]?.waitForStatus("complete");
+      const elsewhere = await createWorkflow(browser, simpleWorkflow);
+      const reused = await browser.request(`/api/workflows/${elsewhere.id}/execute`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "order-42" },
+        body: JSON.stringify({ inputs: { name: "Ada" } }),
+      });
+      await expectError(reused, 409, "conflict");
       const other = await expectData<ExecutionView>(await execute("order-43"), 202);
       expect(other.id).not.toBe(first.id);
       await (await instancesOf(introspector, 2))[1]?.waitForStatus("complete");
@@ -328,5 +336,32 @@ describe("executions: engine start failure", () => {
     });
     expect(failed).toMatchObject({ status_reason: "engine_unavailable", error: { code: "engine_unavailable" } });
     expect(logged.some((line) => line.includes("execution could not be started"))).toBe(true);
+  });
+});
+
+describe("hot-path reads", () => {
+  it("reads GET /api/executions/:id in the same D1 batch as the session", async () => {
+    const browser = await signedInBrowser();
+    const workflow = await createWorkflow(browser, simpleWorkflow);
+    const introspector = await introspectWorkflow(env.EXECUTION_WORKFLOW);
+    let id = "";
+    try {
+      id = (
+        await expectData<ExecutionView>(
+          await browser.json(`/api/workflows/${workflow.id}/execute`, "POST", { inputs: { name: "x" } }),
+          202,
+        )
+      ).id;
+      await (await instancesOf(introspector, 1))[0]?.waitForStatus("complete");
+    } finally {
+      await introspector.dispose();
+    }
+    const stored = vi.spyOn(executionDetail, "store");
+    const prepare = vi.spyOn(env.DB, "prepare");
+    const detail = await expectData<ExecutionView>(await browser.request(`/api/executions/${id}`));
+    expect(detail).toMatchObject({ id, status: "completed", nodes: [{ node_id: "notify", status: "completed" }] });
+    expect(stored).toHaveBeenCalledTimes(1);
+    const reads = prepare.mock.calls.map(([sql]) => sql).filter((sql) => /^\s*select/i.test(sql));
+    expect(reads).toHaveLength(2); // the session and the execution, batched
   });
 });

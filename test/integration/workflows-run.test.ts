@@ -64,6 +64,11 @@ describe("embedded engine: an http → webhook workflow", () => {
       ["fetch", "completed", 1],
       ["notify", "completed", 1],
     ]);
+    const fetched = execution.nodes?.[0]?.output as { status: number; headers: Record<string, string>; path: string };
+    expect(fetched).toMatchObject({ status: 200, path: "/items/42", headers: { "x-upstream": "yes" } });
+    // Only the upstream's headers: no set-cookie, none of the proxy's own.
+    expect(Object.keys(fetched.headers)).not.toContain("set-cookie");
+    expect(Object.keys(fetched.headers)).not.toContain("x-upstream-attempts");
     expect(JSON.stringify(execution)).not.toContain(secret);
   });
 });

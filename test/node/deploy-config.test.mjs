@@ -19,6 +19,9 @@ const bindingNames = (config) => ({
   consumers: config.queues.consumers.length,
   durableObjects: config.durable_objects.bindings.map((d) => `${d.name}:${d.class_name}`).sort(),
   ratelimits: config.ratelimits.map((r) => `${r.name}:${r.simple.limit}/${r.simple.period}`).sort(),
+  workflows: (config.workflows ?? []).map((w) => `${w.binding}:${w.class_name}`).sort(),
+  services: (config.services ?? []).map((b) => b.binding).sort(),
+  r2: (config.r2_buckets ?? []).map((b) => b.binding).sort(),
   assets: config.assets?.binding,
 });
 

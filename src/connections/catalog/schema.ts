@@ -27,7 +27,24 @@ export const CATALOG_AUTH_METHODS = [
 ] as const satisfies readonly ConnectionMethod[];
 export type CatalogAuthMethod = (typeof CATALOG_AUTH_METHODS)[number];
 
-export const PROVIDER_CATEGORIES = ["ai", "developer", "communication", "productivity", "payments", "generic"] as const;
+/** Gallery groups, in the order the web app shows them. */
+export const PROVIDER_CATEGORIES = [
+  "ai",
+  "developer",
+  "devops",
+  "communication",
+  "productivity",
+  "project_management",
+  "files",
+  "crm",
+  "support",
+  "marketing",
+  "payments",
+  "accounting",
+  "social",
+  "identity",
+  "generic",
+] as const;
 export type ProviderCategory = (typeof PROVIDER_CATEGORIES)[number];
 
 const OAUTH_METHODS: readonly CatalogAuthMethod[] = ["oauth2", "oauth2_client_credentials"];
@@ -222,6 +239,14 @@ export const providerEntrySchema = z
       .regex(/^[^\n]+\.$/, { error: "must be one sentence on one line, ending with '.'" }),
     docs_url: httpsUrl("allowed"),
     icon_url: httpsUrl().optional(),
+    /**
+     * The gallery's logo: a monogram on the brand colour, rendered as `web/public/logos/<id>.svg` at
+     * build time (web/vite.config.ts), so no third-party image is fetched and no trademark file is copied.
+     */
+    logo: z.strictObject({
+      monogram: z.string().regex(/^[A-Za-z0-9+.]{1,3}$/, { error: "must be 1 to 3 letters or digits" }),
+      color: z.string().regex(/^#[0-9a-f]{6}$/, { error: "must be a lower-case #rrggbb colour" }),
+    }),
     auth_methods: z.array(z.enum(CATALOG_AUTH_METHODS)).min(1),
     api_base_url: httpsUrl()
       .refine((value) => !value.endsWith("/"), { error: "must not end with '/'" })

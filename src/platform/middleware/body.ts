@@ -1,6 +1,6 @@
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
+import { z } from "zod";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
 
@@ -48,15 +48,20 @@ export function jsonBody<Schema extends z.ZodType>(
   };
 }
 
-/** Validates the query string (single values as strings, repeated keys as arrays). */
+/**
+ * Validates the query string (single values as strings, repeated keys as arrays). Unknown parameters
+ * are ignored, not refused, even when the schema is strict: links carry tracking and cache-busting
+ * parameters, and a strict query only breaks clients (unknown body fields stay refused).
+ */
 export function queryParams<Schema extends z.ZodType>(
   schema: Schema,
 ): MiddlewareHandler<AppEnv, string, Validated<"query", Schema>> {
+  const lenient = schema instanceof z.ZodObject ? schema.strip() : schema;
   return async function queryParamsValidator(c, next) {
     const raw = Object.fromEntries(
       Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]),
     );
-    c.req.addValidatedData("query", parseOrThrow(schema, raw, "Query parameters are invalid") as object);
+    c.req.addValidatedData("query", parseOrThrow(lenient, raw, "Query parameters are invalid") as object);
     await next();
   };
 }

@@ -88,7 +88,7 @@ export async function runHttpActivity(context: UseContext, execution: ActivityEx
         await response.body?.cancel();
         throw upstreamStatusError(response.status, response.headers);
       }
-      return redactSecrets(await responseOutput(response), secrets);
+      return redactSecrets(await responseOutput(response, true), secrets);
     }
     if (!config.url) throw invalidConfig("give a url or a connectionId");
     const url = checkedUrl(context, `${config.url}${searchOf(config.query)}`);

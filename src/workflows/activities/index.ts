@@ -1,9 +1,9 @@
 import type { UseContext } from "../../proxy/core";
 import { ActivityError, type ActivityType } from "../interpreter";
+import { runMcpToolActivity, runParagonActivity } from "./connected-features";
 import { runHttpActivity } from "./http";
 import { runIntegrationActivity } from "./integration-activity";
 import { runLlmActivity } from "./llm-activity";
-import { runParagonActivity } from "./paragon-activity";
 import type { ActivityExecution } from "./shared";
 import { runWebhookActivity } from "./webhook";
 import { runWorkflowTool } from "./workflow-tool";
@@ -16,26 +16,13 @@ type Activity = (
   config: Record<string, unknown>,
 ) => Promise<unknown>;
 
-/** Node types whose feature is not part of this deployment yet: a clear, final error instead of a silent no-op. */
-function notAvailable(what: string): Activity {
-  return async () => {
-    throw new ActivityError(
-      "not_configured",
-      `${what} is not available until that feature is configured on this deployment`,
-      {
-        retryable: false,
-      },
-    );
-  };
-}
-
 /** The node activities, one function per activity type; both engines go through {@link runActivity}. */
 export const ACTIVITIES: Record<ActivityType, Activity> = {
   http: runHttpActivity,
   webhook: runWebhookActivity,
   llm: runLlmActivity,
   integration: runIntegrationActivity,
-  mcp_tool: notAvailable("The mcp_tool node (MCP client)"),
+  mcp_tool: runMcpToolActivity,
   paragon_action: runParagonActivity,
   workflow: (context, execution, config) => runWorkflowTool(context, execution, config, runActivity),
 };

@@ -55,7 +55,7 @@ export async function runIntegrationActivity(
       allowNonIdempotent: false,
       policy: { retries: 0 },
     });
-    const answer = redactSecrets(await responseOutput(response), secrets);
+    const answer = redactSecrets(await responseOutput(response, true), secrets);
     const verdict = judgeIntegrationResponse(operation, answer.status, answer.body);
     if (!verdict.ok) {
       if (answer.status < 200 || answer.status > 299)

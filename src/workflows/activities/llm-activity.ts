@@ -41,7 +41,7 @@ export async function runLlmActivity(
       allowNonIdempotent: false,
       policy: { retries: 0, timeoutMs: LLM_TIMEOUT_MS },
     });
-    const answer = redactSecrets(await responseOutput(response), secrets);
+    const answer = redactSecrets(await responseOutput(response, true), secrets);
     if (answer.status < 200 || answer.status > 299)
       throw upstreamStatusError(answer.status, response.headers, provider.errorMessage(answer.body));
     const output = provider.parseResponse(answer.body, request);

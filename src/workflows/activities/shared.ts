@@ -114,12 +114,20 @@ async function boundedText(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-/** An http/webhook node's output (SPEC §7.1): `{status, headers, body}`, `body` parsed when the answer is JSON. */
+/** Headers the proxy core adds to what it relays (for browsers); not the upstream's, so not part of a node output. */
+const PROXY_ADDED_HEADERS = ["content-security-policy", "x-content-type-options", "x-upstream-attempts"];
+
+/**
+ * An http/webhook node's output (SPEC §7.1): `{status, headers, body}`, `body` parsed when the answer is JSON.
+ * `viaProxy`: the response came through the proxy core, whose own headers are left out.
+ */
 export async function responseOutput(
   response: Response,
+  viaProxy = false,
 ): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
   const text = await boundedText(response);
   const headers = forwardableResponseHeaders(response.headers);
+  if (viaProxy) for (const name of PROXY_ADDED_HEADERS) headers.delete(name);
   let body: unknown = text;
   if (/^application\/([\w.-]+\+)?json/i.test(response.headers.get("content-type") ?? "") && text !== "") {
     try {

@@ -1,3 +1,4 @@
+import { forwardableRequestHeaders } from "../../outbound/headers";
 import { sendWithRetries } from "../../outbound/send";
 import { webhookMessage } from "../../outbound/webhook-delivery";
 import { describeError } from "../../platform/logger";
@@ -56,7 +57,8 @@ export async function runWebhookActivity(
   const retries = fireAndForget ? BACKGROUND_RETRIES : 0;
   const message = await webhookMessage(config.body ?? null, {
     method: config.method,
-    ...(config.headers && { headers: config.headers }),
+    // Credential and hop-by-hop headers never come from a definition (refused on save, dropped here too).
+    ...(config.headers && { headers: Object.fromEntries(forwardableRequestHeaders(new Headers(config.headers))) }),
     ...(signingSecret && { signingSecret }),
     retries,
     timeoutMs,
@@ -116,7 +118,7 @@ export async function runWebhookActivity(
       await response.body?.cancel();
       throw upstreamStatusError(response.status, response.headers);
     }
-    return redactSecrets(await responseOutput(response), secrets);
+    return redactSecrets(await responseOutput(response, Boolean(config.connectionId)), secrets);
   } catch (error) {
     throw activityErrorOf(error);
   }

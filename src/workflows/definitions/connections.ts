@@ -72,6 +72,8 @@ export function workflowConnectionReferences(definition: WorkflowDefinition): Co
       });
     } else if (node.type === "mcp_tool" && id) {
       references.push({ node_id: node.id, path: at("connectionId"), connection_id: id, methods: ["mcp"] });
+    } else if (node.type === "paragon_action" && id) {
+      references.push({ node_id: node.id, path: at("connectionId"), connection_id: id, methods: ["paragon"] });
     }
   });
   return references;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CREDENTIAL_HEADERS } from "../../outbound/headers";
 import { LLM_PROVIDER_IDS } from "../activities/llm";
 import { hasTemplate, MAX_EXPRESSION_LENGTH, parseJsonPath } from "../interpreter";
 
@@ -20,9 +21,19 @@ export const connectionIdField = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a connection id (templates are not allowed here)" });
 const outputVariable = z.string().regex(IDENTIFIER, { error: "must be an identifier such as summary_text" });
+/** Credentials live in connections, never in a definition: credential headers are refused when saving. */
 const headers = z
   .record(z.string().regex(HEADER_NAME, { error: "must be a header name" }), z.string().max(8192))
-  .refine((value) => Object.keys(value).length <= 50, { error: "at most 50 headers" });
+  .refine((value) => Object.keys(value).length <= 50, { error: "at most 50 headers" })
+  .superRefine((value, ctx) => {
+    for (const name of Object.keys(value))
+      if (CREDENTIAL_HEADERS.has(name.toLowerCase()))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "credential headers are not allowed here: use a connection (connectionId) instead",
+        });
+  });
 const query = z
   .record(z.string().min(1).max(256), z.union([z.string().max(8192), z.number(), z.boolean()]))
   .refine((value) => Object.keys(value).length <= 50, { error: "at most 50 query parameters" });
@@ -144,6 +155,9 @@ export const mcpToolConfigSchema = z.strictObject({
 export const paragonActionConfigSchema = z.strictObject({
   integration: text(100),
   action: text(200),
+  /** One of the owner's `paragon` connections for this integration, when they connected several accounts. */
+  connectionId: connectionIdField.optional(),
+  timeoutMs: z.number().int().min(100).max(120_000).optional(),
   parameters: z.record(z.string(), z.unknown()).optional(),
   outputVariable: outputVariable.optional(),
   ...common,

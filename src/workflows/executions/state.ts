@@ -57,6 +57,10 @@ export interface ExecutionState {
 /** Largest stored output of one node, and of the execution (JSON, UTF-8 bytes); see docs/workflows.md. */
 export const MAX_NODE_OUTPUT_BYTES = 32 * 1024;
 export const MAX_EXECUTION_OUTPUT_BYTES = 256 * 1024;
+/** All node results of one execution together (a D1 row holds at most 2 MB); beyond it outputs shrink further. */
+export const MAX_NODES_JSON_BYTES = 1024 * 1024;
+/** Per-node output limit once the whole list is over {@link MAX_NODES_JSON_BYTES}. */
+export const CROWDED_NODE_OUTPUT_BYTES = 4 * 1024;
 /** What a truncated output keeps of its JSON text. */
 export const TRUNCATED_PREVIEW_CHARS = 2048;
 
@@ -87,6 +91,14 @@ function withNode(
   return copy;
 }
 
+/** Keeps the node list within {@link MAX_NODES_JSON_BYTES} by shrinking every output when it is over. */
+export function boundedNodes(nodes: ExecutionNodeRecord[]): ExecutionNodeRecord[] {
+  if (new TextEncoder().encode(JSON.stringify(nodes)).length <= MAX_NODES_JSON_BYTES) return nodes;
+  return nodes.map((node) =>
+    node.output === undefined ? node : { ...node, output: boundedOutput(node.output, CROWDED_NODE_OUTPUT_BYTES) },
+  );
+}
+
 /** The initial node list of a workflow execution: every node pending, in declaration order. */
 export function pendingNodes(nodeIds: readonly string[]): ExecutionNodeRecord[] {
   return nodeIds.map((node_id) => ({ node_id, status: "pending", attempts: 0 }));
@@ -115,17 +127,19 @@ export function applyExecutionEvent(state: ExecutionState, event: ExecutionEvent
     case "node_completed":
       return {
         ...running(state),
-        nodes: withNode(state.nodes, event.node_id ?? "", (node) =>
-          NODE_TERMINAL.has(node.status)
-            ? null
-            : {
-                node_id: node.node_id,
-                status: "completed",
-                output: boundedOutput(event.output, MAX_NODE_OUTPUT_BYTES),
-                attempts: event.attempts ?? Math.max(1, node.attempts),
-                ...(node.started_at !== undefined && { started_at: node.started_at }),
-                completed_at: event.at,
-              },
+        nodes: boundedNodes(
+          withNode(state.nodes, event.node_id ?? "", (node) =>
+            NODE_TERMINAL.has(node.status)
+              ? null
+              : {
+                  node_id: node.node_id,
+                  status: "completed",
+                  output: boundedOutput(event.output, MAX_NODE_OUTPUT_BYTES),
+                  attempts: event.attempts ?? Math.max(1, node.attempts),
+                  ...(node.started_at !== undefined && { started_at: node.started_at }),
+                  completed_at: event.at,
+                },
+          ),
         ),
       };
     case "node_failed":

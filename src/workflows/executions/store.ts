@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import {
   type DefinitionKind,
@@ -9,6 +9,7 @@ import {
   type ExecutionRow,
   type ExecutionStatus,
   executions,
+  sessions,
 } from "../../db/schema";
 import { AppError } from "../../platform/errors";
 import type { ExecutionState } from "./state";
@@ -231,4 +232,28 @@ export async function listExecutions(
     .orderBy(desc(executions.createdAt), desc(executions.id))
     .limit(filters.limit)
     .all();
+}
+
+/**
+ * The one lookup of an execution by the session that owns it (joining `sessions` on the token hash), batched
+ * with the session lookup on `GET /api/executions/:id` (see `companions.ts`).
+ */
+export function executionBySessionQuery(db: Database, sessionTokenHash: string, id: string) {
+  return db
+    .select(getTableColumns(executions))
+    .from(executions)
+    .innerJoin(sessions, eq(sessions.userId, executions.userId))
+    .where(and(eq(sessions.tokenHash, sessionTokenHash), eq(executions.id, id)));
+}
+
+const EXECUTION_COLUMN_ENTRIES = Object.entries(getTableColumns(executions));
+
+/** Maps a raw `executions` row (snake_case driver values from a raw D1 batch) to the drizzle row type. */
+export function executionFromRaw(raw: Record<string, unknown>): ExecutionRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of EXECUTION_COLUMN_ENTRIES) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as ExecutionRow;
 }

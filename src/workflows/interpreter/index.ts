@@ -4,14 +4,11 @@
  * {@link InterpreterHost}. See `README.md` in this folder.
  */
 export { type AttemptsOutcome, nodeErrorOf, runActivityAttempts } from "./attempts";
+export { deepEqual, type EvaluateOptions, evaluateExpression, isTruthy } from "./evaluate";
 export {
-  deepEqual,
-  type EvaluateOptions,
   type Expression,
   ExpressionError,
   type ExpressionScope,
-  evaluateExpression,
-  isTruthy,
   MAX_EXPRESSION_DEPTH,
   MAX_EXPRESSION_LENGTH,
   parseExpression,

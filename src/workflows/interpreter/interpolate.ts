@@ -1,10 +1,5 @@
-import {
-  type Expression,
-  ExpressionError,
-  type ExpressionScope,
-  evaluateExpression,
-  parseExpression,
-} from "./expression";
+import { evaluateExpression } from "./evaluate";
+import { type Expression, ExpressionError, type ExpressionScope, parseExpression } from "./expression";
 
 /**
  * String templates in node configs (SPEC §7.1): `{{inputs.x}}`, `{{nodes.<id>.output.y}}` and the seeds'

@@ -1,5 +1,6 @@
 import { runActivityAttempts } from "./attempts";
-import { ExpressionError, type ExpressionScope, evaluateExpression, isTruthy, parseExpression } from "./expression";
+import { evaluateExpression, isTruthy } from "./evaluate";
+import { ExpressionError, type ExpressionScope, parseExpression } from "./expression";
 import { topologicalOrder } from "./graph";
 import { resolveValue } from "./interpolate";
 import { JsonPathError, queryJsonPath } from "./jsonpath";

@@ -81,7 +81,7 @@ function checkInputs(definition: Record<string, unknown>, inputs: unknown): void
     throw new AppError("invalid_inputs", "The inputs do not match the workflow's input_schema", { details });
 }
 
-const executeBodies = {
+export const executeBodies = {
   workflow: z.strictObject({ inputs: z.record(z.string(), z.unknown()).default({}) }),
   agent: z.strictObject({ input: z.union([z.string().max(100_000), z.record(z.string(), z.unknown())]) }),
 };
@@ -160,6 +160,9 @@ export function createDefinitionRoutes(kind: DefinitionKind) {
         idempotencyKey: key,
         now: Date.now(),
       });
+      // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused for a different request is an error.
+      if (!created && row.definitionId !== definitionRow.id)
+        throw new AppError("conflict", "This Idempotency-Key was already used for another workflow or agent");
       // Started after the answer; a repeated key returns the first execution and starts it only if that never happened.
       if (created || row.status === "queued")
         c.executionCtx.waitUntil(startExecutionOrFail(c.env, row, c.var.log, !created));

@@ -1,19 +1,20 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { currentSession, requireSession } from "../../auth/session-auth";
+import { currentSession, sessionAuth } from "../../auth/session-auth";
 import { getDb } from "../../db/client";
 import { EXECUTION_STATUSES } from "../../db/schema";
 import type { AppEnv } from "../../platform/context";
 import { AppError, isAppError } from "../../platform/errors";
 import { queryParams } from "../../platform/middleware/body";
 import { cancelExecution } from "../engine/engines";
+import { executionDetail } from "../executions/companions";
 import { executionEventsStub, recordExecutionEvent } from "../executions/events";
 import { TERMINAL_STATUSES } from "../executions/state";
 import { findExecution, listExecutions } from "../executions/store";
 import { executionView } from "./views";
 
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   workflow_id: ID.optional(),
   agent_id: ID.optional(),
   status: z.enum(EXECUTION_STATUSES).optional(),
@@ -44,7 +45,7 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
  * stream. Another user's execution is a 404 on every route.
  */
 export const executionRoutes = new Hono<AppEnv>()
-  .use("*", requireSession())
+  .use("*", sessionAuth({ required: true, companions: [executionDetail] }))
   .get("/", queryParams(listQuery), async (c) => {
     const query = c.req.valid("query");
     if (query.workflow_id && query.agent_id)
@@ -66,7 +67,10 @@ export const executionRoutes = new Hono<AppEnv>()
     });
   })
   .get("/:id", async (c) => {
-    const row = await findExecution(getDb(c.env.DB), currentSession(c).userId, c.req.param("id"));
+    // Normally read together with the session (companions.ts); the same lookup stands alone otherwise.
+    const prefetched = c.var.prefetchedExecution;
+    if (prefetched === null) throw new AppError("not_found", "Execution not found");
+    const row = prefetched ?? (await findExecution(getDb(c.env.DB), currentSession(c).userId, c.req.param("id")));
     return c.json({ success: true, data: executionView(row) });
   })
   .post("/:id/cancel", async (c) => {

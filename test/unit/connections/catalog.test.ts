@@ -26,6 +26,53 @@ const REQUIRED_PROVIDERS = [
   "custom_oauth2",
 ];
 
+/** The providers people recognise (issue 12 point 9), beyond the seeds' list. */
+const RECOGNISED_PROVIDERS = [
+  "hubspot",
+  "salesforce",
+  "microsoft_outlook",
+  "microsoft_teams",
+  "microsoft_onedrive",
+  "jira",
+  "confluence",
+  "linear",
+  "asana",
+  "trello",
+  "monday",
+  "clickup",
+  "zoom",
+  "dropbox",
+  "box",
+  "airtable",
+  "discord",
+  "shopify",
+  "zendesk",
+  "intercom",
+  "freshdesk",
+  "figma",
+  "gitlab",
+  "bitbucket",
+  "mailchimp",
+  "sendgrid",
+  "quickbooks",
+  "xero",
+  "calendly",
+  "typeform",
+  "pipedrive",
+  "zoho_crm",
+  "pagerduty",
+  "sentry",
+  "vercel",
+  "cloudflare",
+  "linkedin",
+  "x",
+  "reddit",
+  "youtube",
+  "spotify",
+  "docusign",
+  "okta",
+];
+
 /** Every string anywhere in a value, with its dotted location. */
 function strings(value: unknown, at = ""): Array<[string, string]> {
   if (typeof value === "string") return [[at, value]];
@@ -51,6 +98,27 @@ describe("provider catalog entries", () => {
 
   it("contains at least the required providers", () => {
     for (const id of REQUIRED_PROVIDERS) expect(findProvider(id), id).toBeDefined();
+  });
+
+  it("contains the recognised providers, at least 40 beyond the seeds' 15", () => {
+    for (const id of RECOGNISED_PROVIDERS) expect(findProvider(id), id).toBeDefined();
+    expect(RECOGNISED_PROVIDERS.length).toBeGreaterThanOrEqual(40);
+    expect(PROVIDERS.length).toBeGreaterThanOrEqual(REQUIRED_PROVIDERS.length + 40);
+  });
+
+  it("gives every provider a logo and either a base URL or the user's", () => {
+    for (const entry of PROVIDERS) {
+      expect(entry.logo.monogram, entry.id).toMatch(/^[A-Za-z0-9+.]{1,3}$/);
+      expect(entry.logo.color, entry.id).toMatch(/^#[0-9a-f]{6}$/);
+      expect(Boolean(entry.api_base_url) !== Boolean(entry.user_supplied?.base_url), entry.id).toBe(true);
+    }
+  });
+
+  it("proves every non-generic provider's credentials with a request or the OAuth userinfo", () => {
+    for (const entry of PROVIDERS) {
+      if (entry.category === "generic") continue;
+      expect(Boolean(entry.verify || entry.oauth2?.userinfo_url), entry.id).toBe(true);
+    }
   });
 
   it("uses https for every URL", () => {
@@ -116,6 +184,7 @@ describe("providerEntrySchema rejects", () => {
     category: "developer",
     description: "An example API.",
     docs_url: "https://example.com/docs",
+    logo: { monogram: "Ex", color: "#123456" },
     auth_methods: ["api_key"],
     api_base_url: "https://api.example.com",
     api_key: { location: "header", name: "Authorization", prefix: "Bearer " },

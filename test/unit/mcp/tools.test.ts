@@ -150,6 +150,25 @@ describe("MCP tools (SPEC §8)", () => {
     expect(result.isError).toBe(true);
   });
 
+  it("execute_agent answers not_found for an unknown agent and starts a known one", async () => {
+    const { port } = fakePort();
+    const inputs: string[] = [];
+    const withAgent: WorkflowToolsPort = {
+      ...port,
+      startAgentExecution: async (_user, agentId, input) => {
+        if (agentId !== "a1") return null;
+        inputs.push(input);
+        return { ...execution("running", 0), kind: "agent", definitionId: "a1" };
+      },
+    };
+    const client = await connect(withAgent, []);
+    const missing = await client.callTool({ name: "execute_agent", arguments: { agent_id: "nope", input: "hi" } });
+    expect(missing.structuredContent).toEqual({ error: { code: "not_found", message: "Agent not found" } });
+    const started = await client.callTool({ name: "execute_agent", arguments: { agent_id: "a1", input: "hi" } });
+    expect(started.structuredContent).toMatchObject({ kind: "agent", definition_id: "a1", status: "running" });
+    expect(inputs).toEqual(["hi"]);
+  });
+
   it("registers the gateway's per-user tools next to ours", async () => {
     const client = await connect(fakePort().port, []);
     const { tools } = await client.listTools();

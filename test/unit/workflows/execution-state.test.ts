@@ -5,6 +5,7 @@ import {
   type ExecutionEventInput,
   type ExecutionState,
   MAX_NODE_OUTPUT_BYTES,
+  MAX_NODES_JSON_BYTES,
   pendingNodes,
 } from "../../../src/workflows/executions/state";
 
@@ -102,6 +103,17 @@ describe("execution state from events (SPEC §7.2, §7.4)", () => {
     expect(marker.preview).toHaveLength(2048);
     expect(boundedOutput({ small: true }, MAX_NODE_OUTPUT_BYTES)).toEqual({ small: true });
     const state = run([{ type: "node_completed", node_id: "a", output: big, at: 1 }]);
+    expect(state?.nodes[0]?.output).toMatchObject({ truncated: true });
+  });
+
+  it("keeps the whole node list under 1 MiB by shrinking outputs when it is crowded", () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `n${i}`);
+    let state: ExecutionState | null = { ...initial, nodes: pendingNodes(ids) };
+    const output = { text: "y".repeat(30 * 1024) }; // under the per-node limit, 40 of them are over 1 MiB
+    for (const id of ids)
+      state = applyExecutionEvent(state as ExecutionState, { id, type: "node_completed", node_id: id, output, at: 1 });
+    const bytes = new TextEncoder().encode(JSON.stringify(state?.nodes)).length;
+    expect(bytes).toBeLessThan(MAX_NODES_JSON_BYTES);
     expect(state?.nodes[0]?.output).toMatchObject({ truncated: true });
   });
 });

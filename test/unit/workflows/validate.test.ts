@@ -171,6 +171,11 @@ describe("validateWorkflowDefinition", () => {
       [{ node_id: "a", path: "nodes[0].config.retryPolicy.attempts", message: /<=10|less than or equal/ }],
     ],
     [
+      "a credential header in a definition",
+      withNodes([httpNode("a", { headers: { Authorization: "Bearer sk-live" } })]),
+      [{ node_id: "a", path: "nodes[0].config.headers.Authorization", message: /use a connection/ }],
+    ],
+    [
       "a bad node id",
       withNodes([httpNode("a b")]),
       [{ node_id: "a b", path: "nodes[0].id", message: "must match [A-Za-z0-9_-]{1,64}" }],

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { API_ORIGIN } from "../api";
 import { authorizeUrl } from "./api";
 import { describeError } from "./format";
 import {
@@ -9,6 +10,8 @@ import {
   takeRedirectOutcome,
 } from "./oauthResult";
 
+/** The API's origin when it is not this page's (a Pages deployment): its callback page posts from there. */
+const API_ORIGIN_ONLY = API_ORIGIN ? new URL(API_ORIGIN).origin : window.location.origin;
 const POPUP_FEATURES = "popup,width=600,height=700";
 /** The server keeps an authorization transaction 10 minutes; waiting longer is pointless. */
 const PENDING_TIMEOUT_MS = 10 * 60 * 1000;
@@ -71,7 +74,7 @@ export function useOAuthPopup(onOutcome: (outcome: OAuthOutcome) => void): OAuth
   // The callback page in the popup posts to this origin only; anything else is ignored.
   useEffect(() => {
     const onMessage = (event: MessageEvent) => {
-      if (event.origin !== window.location.origin) return;
+      if (event.origin !== window.location.origin && event.origin !== API_ORIGIN_ONLY) return;
       const outcome = outcomeFromMessage(event.data);
       if (outcome) finish(outcome);
     };
