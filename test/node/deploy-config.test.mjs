@@ -49,8 +49,8 @@ describe("secrets: required when deployed, every name loaded locally (issue 14 #
     assert.equal(local.secrets, undefined);
   });
   for (const env of DEPLOYED) {
-    test(`${env} requires ENCRYPTION_KEYS and SESSION_SECRET at deploy`, () => {
-      assert.deepEqual(read(env).secrets?.required, ["ENCRYPTION_KEYS", "SESSION_SECRET"]);
+    test(`${env} requires ENCRYPTION_KEYS, SESSION_SECRET and OAUTH_SIGNING_KEYS at deploy`, () => {
+      assert.deepEqual(read(env).secrets?.required, ["ENCRYPTION_KEYS", "SESSION_SECRET", "OAUTH_SIGNING_KEYS"]);
     });
   }
 });
