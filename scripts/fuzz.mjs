@@ -483,6 +483,18 @@ const changedTables = (before, after) =>
   [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]);
 
 // ─── Run ──────────────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Features this fuzz environment deliberately leaves unconfigured (no Paragon project, no worker JWKS, no OAuth
+ * signing keys) answer a documented 503: `*_not_configured` in the API envelope, RFC 6749's
+ * `temporarily_unavailable` "not configured" on OAuth endpoints — and, for HEAD, the same 503 without a body.
+ */
+const UNCONFIGURED_PREFIXES = ["/api/paragon/", "/internal/", "/oauth/", "/.well-known/jwks.json", "/mcp"];
+function isUnconfiguredAnswer(fuzzCase, body) {
+  if (/"code":"[a-z_]+_not_configured"/.test(body)) return true;
+  if (/"error":"temporarily_unavailable","error_description":"[^"]*not configured/.test(body)) return true;
+  return fuzzCase.method === "HEAD" && body === "" && UNCONFIGURED_PREFIXES.some((p) => fuzzCase.path.startsWith(p));
+}
+
 const findings = { app5xx: [], unconfigured: [], platform5xx: [], writes: [] };
 let sent = 0;
 let refused = 0;
@@ -524,7 +536,7 @@ async function runPass(routes, cookie) {
         if (!response.headers["x-request-id"]) findings.platform5xx.push(entry);
         // A feature this fuzz environment leaves unconfigured answers its documented 503 `*_not_configured`
         // (Paragon, the worker JWKS of /internal): deliberate, counted and named apart from real failures.
-        else if (response.status === 503 && /"code":"[a-z_]+_not_configured"/.test(response.body))
+        else if (response.status === 503 && isUnconfiguredAnswer(fuzzCase, response.body))
           findings.unconfigured.push(entry);
         else findings.app5xx.push(entry);
       }
