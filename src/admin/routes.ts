@@ -1,7 +1,7 @@
 import { DomainDataState } from "@workos-inc/node";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { recordAudit } from "../audit/record";
 import { requireWorkOS } from "../auth/identity";
 import { workosFailureToAppError } from "../auth/providers/workos";

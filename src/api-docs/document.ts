@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { type DescribeRouteOptions, describeRoute, generateSpecs, resolver } from "hono-openapi";
-import { z } from "zod";
+import * as z from "zod";
 import { API_KEY_SCOPES } from "../auth/api-keys/keys";
 import { type Auth, OPERATIONS, type Operation } from "./operations";
 import { FEATURE_OPERATIONS } from "./operations-features";

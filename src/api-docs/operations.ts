@@ -1,5 +1,5 @@
 import type { ZodType } from "zod";
-import { z } from "zod";
+import * as z from "zod";
 import { ssoCreateBody } from "../admin/routes";
 import { createApiKeyBody } from "../auth/api-keys/routes";
 import { authorizeQuery, magicAuthBody, magicAuthVerifyBody, ssoQuery } from "../auth/routes";

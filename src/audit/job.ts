@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AUDIT_OUTCOMES, auditEvents } from "../db/schema";
 import { defineJob } from "../jobs/define";
 

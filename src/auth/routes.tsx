@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { recordAudit } from "../audit/record";
 import { keyringFor } from "../crypto/keyring";
 import { computeCodeChallenge, createCodeVerifier } from "../crypto/pkce";

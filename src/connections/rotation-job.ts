@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { keyringFor } from "../crypto/keyring";
 import { reencryptionRuns } from "../db/schema";
 import { defineJob } from "../jobs/define";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CONNECTION_METHODS } from "../db/schema";
 import { CREDENTIAL_HEADERS } from "../outbound/headers";
 import { fieldSafeString } from "./data";

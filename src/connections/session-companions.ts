@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { SessionCompanion } from "../auth/session-auth";
 import { getDb } from "../db/client";
 import { CONNECTION_METHODS, CONNECTION_STATUSES } from "../db/schema";

@@ -7,7 +7,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "zod";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
 import { handleError } from "../platform/error-handler";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { recordAudit } from "../audit/record";
 import { currentSession, requireSession, sessionAuth } from "../auth/session-auth";
 import { requestCredentialContext } from "../connections/credentials";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The registry of known MCP servers (SPEC §6.7 "Registry of known MCP providers as data"), served as-is by

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { recordAudit } from "../audit/record";
 import { currentSession, requireSession, type SessionCompanion, sessionAuth } from "../auth/session-auth";
 import { requestCredentialContext } from "../connections/credentials";

@@ -1,6 +1,6 @@
 import { Validator } from "@cfworker/json-schema";
 import { type CallToolResult, fromJsonSchema, McpServer, type ServerContext } from "@modelcontextprotocol/server";
-import { z } from "zod";
+import * as z from "zod";
 import type { ExtraTool } from "./gateway-seam";
 import type { McpPrincipal } from "./principal";
 import { type ExecutionSummary, TERMINAL_STATUSES, type WorkflowToolsPort } from "./workflow-tools-port";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ProviderEntry } from "../connections/catalog";
 import type { ConnectionData } from "../connections/data";
 import { AppError } from "../platform/errors";

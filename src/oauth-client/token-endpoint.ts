@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkOutboundUrl } from "../outbound/url-policy";
 import { applyClientAuthentication } from "./client-auth";
 import type { OAuthApp } from "./oauth-app";

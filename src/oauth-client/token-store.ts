@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ConnectionPatch, ConnectionRef } from "../connections/store";
 import { tokensAssociatedData, updateConnection } from "../connections/store";
 import { decryptString, encryptString } from "../crypto/aes-gcm";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkOutboundUrl } from "../outbound/url-policy";
 import { checkRedirectUriForRegistration } from "./redirect-uri";
 import { describeRedirectUriRefusal } from "./registration";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkRedirectUriForRegistration, type RedirectUriRefusal } from "./redirect-uri";
 import { formatScopes, parseScopeParameter } from "./scopes";
 

@@ -1,5 +1,5 @@
 import { importJWK, type JWK } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The access-token signing keys (setting `OAUTH_SIGNING_KEYS`, a secret): a JSON array of private

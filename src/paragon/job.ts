@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { keyringFor } from "../crypto/keyring";
 import { defineJob } from "../jobs/define";
 import { getConfig } from "../platform/config";

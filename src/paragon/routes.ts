@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { currentSession, requireSession } from "../auth/session-auth";
 import { findConnection } from "../connections/store";
 import { type Database, getDb } from "../db/client";

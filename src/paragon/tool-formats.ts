@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * ActionKit tool definitions and the formats our API offers (SPEC §9 `format=`).

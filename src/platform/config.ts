@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type KeyringMaterial, parseKeyringMaterial } from "../crypto/keyring";
 import { PARAGON_ENV_SHAPE, resolveParagonSettings } from "./paragon-settings";
 

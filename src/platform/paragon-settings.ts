@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Paragon settings (SPEC §9), parsed with zod. Kept in the feature folder so `src/platform/config.ts`

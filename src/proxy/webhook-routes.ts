@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { currentSession, requireSession } from "../auth/session-auth";
 import { fieldSafeString } from "../connections/data";
 import { decryptConnection, findConnection } from "../connections/store";

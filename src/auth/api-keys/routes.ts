@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { recordAudit } from "../../audit/record";
 import { getDb } from "../../db/client";
 import type { AppEnv } from "../../platform/context";

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
 

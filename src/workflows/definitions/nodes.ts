@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CREDENTIAL_HEADERS } from "../../outbound/headers";
 import { LLM_PROVIDER_IDS } from "../activities/llm";
 import { hasTemplate, MAX_EXPRESSION_LENGTH, parseJsonPath } from "../interpreter";

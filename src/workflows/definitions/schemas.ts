@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LLM_PROVIDER_IDS } from "../activities/llm";
 import { MAX_AGENT_MAX_STEPS, MAX_EXPRESSION_LENGTH } from "../interpreter";
 import { connectionIdField } from "./nodes";

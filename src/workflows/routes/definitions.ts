@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { currentSession, requireSession } from "../../auth/session-auth";
 import { findLiveConnection } from "../../connections/store";
 import { getDb } from "../../db/client";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { currentSession, sessionAuth } from "../../auth/session-auth";
 import { getDb } from "../../db/client";
 import { EXECUTION_STATUSES } from "../../db/schema";

@@ -9,7 +9,7 @@
  * - after the last retry the dead-letter consumer calls `onDeadLetter` → `failed` / `engine_unavailable`.
  * The payload is ids only (strict schema): never inputs, never credentials.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { defineJob, type JobContext, type JobDefinition } from "../../jobs/define";
 import { enqueueJob } from "../../jobs/producer";
 import { getConfig } from "../../platform/config";

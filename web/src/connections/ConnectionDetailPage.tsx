@@ -87,7 +87,7 @@ export function ConnectionDetailPage({ id }: { id: string }) {
                 )}
                 {provider && (
                   <Panel title="Settings">
-                    <SettingsForm key={value.updated_at} connection={value} provider={provider} onUpdated={update} />
+                    <SettingsForm key={settingsKey(value)} connection={value} provider={provider} onUpdated={update} />
                   </Panel>
                 )}
                 <Panel title="Delete">
@@ -100,6 +100,16 @@ export function ConnectionDetailPage({ id }: { id: string }) {
       </Loaded>
     </section>
   );
+}
+
+/**
+ * Remounts the settings form (fresh initial values) only when the saved settings change — not on
+ * every reload: a finished test or health check bumps `updated_at`, and must not wipe what the user
+ * is typing into the form.
+ */
+function settingsKey(connection: Connection): string {
+  const { base_url, timeout_ms, retries, verify_request, settings } = connection;
+  return JSON.stringify([base_url, timeout_ms, retries, verify_request, settings]);
 }
 
 function Panel({ title, children }: { title: string; children: ReactNode }) {
