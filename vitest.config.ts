@@ -7,14 +7,11 @@ import { defineConfig } from "vitest/config";
 // Fixed test keys (never used outside tests): primary "t2", older "t1" still decrypts.
 const TEST_ENCRYPTION_KEYS =
   "t2:dGVzdC1rZXktdHdvLXRlc3Qta2V5LXR3by10ZXN0LWs=,t1:dGVzdC1rZXktb25lLXRlc3Qta2V5LW9uZS10ZXN0LWs=";
-// wrangler checks `[secrets] required` when it reads the config; the test value satisfies it.
+// The secrets reach the Worker as the bindings below (wrangler.toml's top level declares no `[secrets]`).
 const TEST_SESSION_SECRET = "test-session-secret-test-session-secret";
 // Test-only ES256 key for OAuth access tokens (src/oauth-server/signing-keys.ts).
 const TEST_OAUTH_SIGNING_KEYS =
   '[{"kty":"EC","x":"EFP4-Wk4J24YRGNtiICD5q-Khwd7jFJNmbkGUMVBX98","y":"oUz6BtXtMe6PLqK5NjZa85gs_FeJJgiOpVsPq0u9MWI","crv":"P-256","d":"T9RxnUU45o-yvH_4rhvWGqeJDq6ukfK4a99G6wNTUag","kid":"test-1"}]';
-process.env.ENCRYPTION_KEYS = TEST_ENCRYPTION_KEYS;
-process.env.SESSION_SECRET = TEST_SESSION_SECRET;
-process.env.OAUTH_SIGNING_KEYS = TEST_OAUTH_SIGNING_KEYS;
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
