@@ -9,6 +9,9 @@ import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
 import { describeError } from "../platform/logger";
 
+/** `webhook_events.source` of WorkOS deliveries. */
+export const WORKOS_WEBHOOK_SOURCE = "workos";
+
 /**
  * WorkOS signs `<timestamp>.<raw body>` with HMAC-SHA256 (`WorkOS-Signature: t=<ms>, v1=<hex>`).
  * The SDK refuses timestamps older than the tolerance but not ones from the future, so both bounds
@@ -58,7 +61,7 @@ export const workosWebhookRoutes = new Hono<AppEnv>().post("/workos", async (c) 
   const seen = await db
     .select({ id: webhookEvents.eventId })
     .from(webhookEvents)
-    .where(and(eq(webhookEvents.source, "workos"), eq(webhookEvents.eventId, event.id)))
+    .where(and(eq(webhookEvents.source, WORKOS_WEBHOOK_SOURCE), eq(webhookEvents.eventId, event.id)))
     .get();
   if (seen) return c.json({ success: true, data: { duplicate: true } });
 
@@ -69,7 +72,7 @@ export const workosWebhookRoutes = new Hono<AppEnv>().post("/workos", async (c) 
   // Recorded after applying: a failure above gets WorkOS's retry; every handler is idempotent.
   await db
     .insert(webhookEvents)
-    .values({ source: "workos", eventId: event.id, eventType: event.event, receivedAt: now })
+    .values({ source: WORKOS_WEBHOOK_SOURCE, eventId: event.id, eventType: event.event, receivedAt: now })
     .onConflictDoNothing();
   c.var.log.info("WorkOS event applied", { event_id: event.id, event: event.event });
   return c.json({ success: true, data: { received: true } });

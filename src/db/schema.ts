@@ -142,6 +142,8 @@ export const sessions = sqliteTable(
   (table) => [
     uniqueIndex("sessions_token_hash_unique").on(table.tokenHash),
     index("sessions_user_idx").on(table.userId),
+    // The retention sweep (src/auth/retention.ts): sessions not seen for long are dead, whatever ended them.
+    index("sessions_last_seen_idx").on(table.lastSeenAt),
   ],
 );
 
@@ -154,7 +156,10 @@ export const webhookEvents = sqliteTable(
     eventType: text("event_type").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (table) => [primaryKey({ columns: [table.source, table.eventId] })],
+  (table) => [
+    primaryKey({ columns: [table.source, table.eventId] }),
+    index("webhook_events_received_idx").on(table.receivedAt),
+  ],
 );
 
 export const CONNECTION_METHODS = [
@@ -474,23 +479,27 @@ export const oauthGrants = sqliteTable(
 );
 
 /** Authorization codes (single use, 60 s). `used_at` is set atomically by the exchange that claims it. */
-export const oauthAuthorizationCodes = sqliteTable("oauth_authorization_codes", {
-  /** SHA-256 hex of the code. */
-  codeHash: text("code_hash").primaryKey(),
-  clientId: text("client_id").notNull(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  redirectUri: text("redirect_uri").notNull(),
-  scope: text("scope").notNull(),
-  resource: text("resource").notNull(),
-  codeChallenge: text("code_challenge").notNull(),
-  expiresAt: integer("expires_at").notNull(),
-  usedAt: integer("used_at"),
-  /** The grant the first exchange created; a replay revokes it. */
-  grantId: text("grant_id"),
-  createdAt: integer("created_at").notNull(),
-});
+export const oauthAuthorizationCodes = sqliteTable(
+  "oauth_authorization_codes",
+  {
+    /** SHA-256 hex of the code. */
+    codeHash: text("code_hash").primaryKey(),
+    clientId: text("client_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    redirectUri: text("redirect_uri").notNull(),
+    scope: text("scope").notNull(),
+    resource: text("resource").notNull(),
+    codeChallenge: text("code_challenge").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    /** The grant the first exchange created; a replay revokes it. */
+    grantId: text("grant_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("oauth_authorization_codes_expiry_idx").on(table.expiresAt)],
+);
 
 /** Refresh tokens, rotated on every use: each row points at its successor once rotated. */
 export const oauthRefreshTokens = sqliteTable(
@@ -506,7 +515,10 @@ export const oauthRefreshTokens = sqliteTable(
     rotatedAt: integer("rotated_at"),
     replacedByHash: text("replaced_by_hash"),
   },
-  (table) => [index("oauth_refresh_tokens_grant_idx").on(table.grantId)],
+  (table) => [
+    index("oauth_refresh_tokens_grant_idx").on(table.grantId),
+    index("oauth_refresh_tokens_expiry_idx").on(table.expiresAt),
+  ],
 );
 
 /** Remembered consent per user × client × scopes: a later request within these scopes skips the page. */

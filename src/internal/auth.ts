@@ -92,7 +92,7 @@ export function workerAuth(options: WorkerAuthOptions = {}): MiddlewareHandler<A
       throw new AppError("forbidden", "This token is for another execution");
     }
     // Last, once the signature is known good: only a genuine token may take a row in the ledger.
-    const { use, execution } = await recordTokenUseAndLoadExecution(getDb(c.env.DB), verified.claims, now());
+    const { use, execution } = await recordTokenUseAndLoadExecution(getDb(c.env.DB), verified.claims);
     if (use === "replayed") {
       c.var.log.warn("worker token replayed", { jti: verified.claims.jti });
       throw invalid();

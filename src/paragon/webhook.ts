@@ -26,7 +26,7 @@ import { PARAGON_SIGNATURE_HEADER, verifyParagonSignature } from "./webhook-sign
  *    Paragon delivers again. No failure is swallowed.
  */
 export const PARAGON_WEBHOOK_PATHS = ["/api/paragon/webhook"] as const;
-const WEBHOOK_SOURCE = "paragon";
+export const PARAGON_WEBHOOK_SOURCE = "paragon";
 
 export const paragonWebhookRoutes = new Hono<AppEnv>().post("/webhook", async (c) => {
   const secret = c.var.config.paragon.webhookSecret;
@@ -81,7 +81,7 @@ export const paragonWebhookRoutes = new Hono<AppEnv>().post("/webhook", async (c
 async function claimEvent(db: Database, eventId: string, eventType: string, now: number): Promise<boolean> {
   const inserted = await db
     .insert(webhookEvents)
-    .values({ source: WEBHOOK_SOURCE, eventId, eventType, receivedAt: now })
+    .values({ source: PARAGON_WEBHOOK_SOURCE, eventId, eventType, receivedAt: now })
     .onConflictDoNothing()
     .returning({ eventId: webhookEvents.eventId });
   return inserted.length > 0;
@@ -90,5 +90,5 @@ async function claimEvent(db: Database, eventId: string, eventType: string, now:
 async function releaseEvent(db: Database, eventId: string): Promise<void> {
   await db
     .delete(webhookEvents)
-    .where(and(eq(webhookEvents.source, WEBHOOK_SOURCE), eq(webhookEvents.eventId, eventId)));
+    .where(and(eq(webhookEvents.source, PARAGON_WEBHOOK_SOURCE), eq(webhookEvents.eventId, eventId)));
 }

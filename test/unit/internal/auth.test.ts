@@ -2,9 +2,14 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../../src/db/client";
+import { sweepExpired } from "../../../src/db/retention";
 import { workerTokenUses } from "../../../src/db/schema";
 import { workerAuth } from "../../../src/internal/auth";
-import { recordTokenUseAndLoadExecution, tokenUseRetentionUntilMs } from "../../../src/internal/jti-ledger";
+import {
+  INTERNAL_RETENTION_RULES,
+  recordTokenUseAndLoadExecution,
+  tokenUseRetentionUntilMs,
+} from "../../../src/internal/jti-ledger";
 import type { AppEnv } from "../../../src/platform/context";
 import { handleError } from "../../../src/platform/error-handler";
 import { requestContext } from "../../../src/platform/middleware/request-context";
@@ -91,14 +96,17 @@ describe("workerAuth", () => {
 });
 
 describe("jti ledger", () => {
-  it("keeps a use until the token's expiry plus leeway, then purges it", async () => {
+  it("keeps a use until the token's expiry plus leeway; the retention sweep then deletes it", async () => {
     const db = getDb(env.DB);
     const now = Date.now();
     const old = { jti: "old-jti", executionId: "e", iat: 0, exp: Math.floor(now / 1000) - 120 };
-    expect((await recordTokenUseAndLoadExecution(db, old, now - 200_000)).use).toBe("first_use");
+    expect((await recordTokenUseAndLoadExecution(db, old)).use).toBe("first_use");
     const fresh = { ...old, jti: "new-jti", exp: Math.floor(now / 1000) + 60 };
-    expect(await recordTokenUseAndLoadExecution(db, fresh, now)).toEqual({ use: "first_use", execution: undefined });
-    expect((await recordTokenUseAndLoadExecution(db, fresh, now)).use).toBe("replayed");
+    expect(await recordTokenUseAndLoadExecution(db, fresh)).toEqual({ use: "first_use", execution: undefined });
+    expect((await recordTokenUseAndLoadExecution(db, fresh)).use).toBe("replayed");
+    expect(await sweepExpired(db, INTERNAL_RETENTION_RULES, now)).toEqual([
+      { rule: "worker_token_uses.expired", deleted: 1, backlog: false },
+    ]);
     const rows = await db.select().from(workerTokenUses);
     expect(rows.map((row) => row.jti)).toContain("new-jti");
     expect(rows.map((row) => row.jti)).not.toContain("old-jti");
