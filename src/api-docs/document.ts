@@ -216,11 +216,15 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
   };
 }
 
-let cached: OpenApiDocument | undefined;
+/** The serialized document, built once per isolate. */
+let cachedJson: string | undefined;
 
-/** `GET /api/openapi.json`. Mounted at `/api`. */
+/**
+ * `GET /api/openapi.json`. Mounted at `/api`. The body is sent as text so the route's RPC type stays
+ * small: `c.json(document)` would put every JSON Schema type into `typeof app`, past what the
+ * declaration emit for the web app (`web/.app-types`) can serialize.
+ */
 export const apiDocsRoutes = new Hono<{ Bindings: { APP_URL: string } }>().get("/openapi.json", (c) => {
-  cached ??= buildOpenApiDocument({ serverUrl: c.env.APP_URL, version: "0.1.0" });
-  c.header("cache-control", "public, max-age=300");
-  return c.json(cached);
+  cachedJson ??= JSON.stringify(buildOpenApiDocument({ serverUrl: c.env.APP_URL, version: "0.1.0" }));
+  return c.body(cachedJson, 200, { "content-type": "application/json", "cache-control": "public, max-age=300" });
 });
