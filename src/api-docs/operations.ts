@@ -10,7 +10,7 @@ import { webhookRequest } from "../proxy/webhook-routes";
 
 /**
  * The public API, one row per operation, pointing at the very zod schemas the routes validate with
- * (exported by each feature). `routes.ts` turns the table into the OpenAPI 3.1 document; the test
+ * (exported by each feature). `document.ts` turns the table into the OpenAPI 3.1 document; the test
  * `test/integration/openapi.test.ts` fails when the app has a route this table does not describe.
  */
 
@@ -26,6 +26,7 @@ export interface Operation {
   summary: string;
   auth: Auth;
   body?: ZodType;
+  /** An object schema; each property is documented as a query parameter. */
   query?: ZodType;
   /** Success status and what it returns (in the `{success: true, data}` envelope). */
   success: { status: number; description: string };

@@ -12,7 +12,14 @@ interface Document {
   openapi: string;
   paths: Record<
     string,
-    Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; security?: unknown[] }>
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        security?: unknown[];
+      }
+    >
   >;
   components: { securitySchemes: Record<string, unknown> };
 }
@@ -88,6 +95,38 @@ describe("GET /api/openapi.json (SPEC §5.4)", () => {
       properties: { scopes: { items: { enum: string[] } } };
     };
     expect(key.properties.scopes.items.enum).toContain("connections:use");
+  });
+
+  it("declares every path parameter, as a required string", async () => {
+    const document = await fetchDocument();
+    for (const [path, methods] of Object.entries(document.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+      for (const [method, operation] of Object.entries(methods)) {
+        const declared = (operation.parameters ?? []).filter((parameter) => parameter.in === "path");
+        expect(declared, `${method} ${path}`).toEqual(
+          names.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+        );
+      }
+    }
+  });
+
+  it("takes its query parameters from the routes' own zod schemas", async () => {
+    const document = await fetchDocument();
+    const list = document.paths["/api/connections"]?.get?.parameters ?? [];
+    expect(list.filter((parameter) => parameter.in === "query").map((parameter) => parameter.name)).toEqual([
+      "provider",
+      "connection_method",
+      "status",
+      "limit",
+      "offset",
+    ]);
+    // The input side of `z.coerce.number().int().min(1).max(500).default(100)`: optional, with its default.
+    expect(list.find((parameter) => parameter.name === "limit")).toMatchObject({
+      required: false,
+      schema: { type: "integer", minimum: 1, maximum: 500, default: 100 },
+    });
+    const sso = document.paths["/api/auth/sso-authorize"]?.get?.parameters ?? [];
+    expect(sso.find((parameter) => parameter.name === "organization")).toMatchObject({ in: "query", required: true });
   });
 
   it("offers the API key as a bearer scheme on the routes keys may use, never on key management", async () => {
