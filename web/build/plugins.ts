@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Plugin, runnerImport } from "vite";
 
@@ -14,16 +14,30 @@ const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url
 
 /**
  * Emits the Worker's `.d.ts` files into `web/.app-types/` (see tsconfig.app-types.json), so
- * `hc<App>` in src/rpc.ts is typed by the routes themselves. Type errors in the Worker are reported by
- * its own typecheck, not here; only a missing output fails the build.
+ * `hc<App>` in src/rpc.ts is typed by the routes themselves. The output is emitted afresh each time
+ * (stale declarations would type the client against routes that no longer exist), and an emit error —
+ * some only show up in declaration emit, such as TS7056 for a type too large to write out — fails the
+ * build; the development server reports it and goes on.
  */
 export function emitAppTypes(): Plugin {
-  const emit = () => {
-    spawnSync(TSC, ["-p", "tsconfig.app-types.json"], { cwd: WEB, stdio: "ignore" });
-    if (!existsSync(`${WEB}/.app-types/src/app.d.ts`))
-      throw new Error("could not emit the Worker's types (web/.app-types)");
+  const emit = (mode: "build" | "serve") => {
+    rmSync(`${WEB}/.app-types`, { recursive: true, force: true });
+    const result = spawnSync(TSC, ["-p", "tsconfig.app-types.json"], { cwd: WEB, encoding: "utf8" });
+    const failed = result.status !== 0 || !existsSync(`${WEB}/.app-types/src/app.d.ts`);
+    if (!failed) return;
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(0, 40).join("\n");
+    const message = `could not emit the Worker's types (web/.app-types):\n${output || result.error?.message || ""}`;
+    if (mode === "build") throw new Error(message);
+    console.warn(`[emit-app-types] ${message}`);
   };
-  return { name: "emit-app-types", buildStart: emit, configureServer: emit };
+  let command: "build" | "serve" = "build";
+  return {
+    name: "emit-app-types",
+    configResolved: (config) => {
+      command = config.command;
+    },
+    buildStart: () => emit(command),
+  };
 }
 
 /** Black or white text, whichever reads better on `background` (WCAG relative luminance). */
