@@ -38,11 +38,13 @@ export function delay(ms) {
 // A local upstream API for the connection scenarios: answers JSON and records what it was sent.
 
 export async function startUpstream() {
-  /** @type {Array<{ method: string; url: string; authorization: string | undefined }>} */
+  /** @type {Array<{ method: string; url: string; authorization: string | undefined; body: string }>} */
   const requests = [];
-  const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization });
-    req.resume();
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks).toString();
+    requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, body });
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ ok: true, user: "e2e" }));
   });
