@@ -172,3 +172,12 @@ export async function expectNoHorizontalOverflow(page, where) {
   }));
   if (scrollWidth > innerWidth) throw new Error(`${where} is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
 }
+
+/** Fails when an image on the page did not load (a broken-image icon). */
+export async function expectNoBrokenImages(page, where) {
+  await page.waitForLoadState("load");
+  const broken = await page.evaluate(() =>
+    [...document.images].filter((image) => image.complete && image.naturalWidth === 0).map((image) => image.src),
+  );
+  if (broken.length > 0) throw new Error(`${where} shows broken images: ${broken.join(", ")}`);
+}

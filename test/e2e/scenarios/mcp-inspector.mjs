@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { BASE, expectText, keepScreenshot, RUN_ID, signIn, startUpstream, uniqueEmail, until } from "../helpers.mjs";
+import {
+  BASE,
+  expectNoBrokenImages,
+  expectText,
+  keepScreenshot,
+  RUN_ID,
+  signIn,
+  startUpstream,
+  uniqueEmail,
+  until,
+} from "../helpers.mjs";
 import { createInspector, INSPECTOR_EXIT } from "../inspector.mjs";
 import { startLocalMcpServer } from "../local-mcp-server.mjs";
 
@@ -243,6 +253,11 @@ export async function mcpInspectorGateway({ page }) {
     // Its tools on the connection page; "Try it" calls one through the edge.
     const tools = page.getByTestId("mcp-connection-tools");
     await expectText(tools, "echo", "the connection page lists echo");
+    // A static token is the user's, not one we obtain: no "not authorized" token state (regression).
+    await expectText(page.getByTestId("connection-status"), "Active", "the status panel shows the connection active");
+    if ((await page.getByTestId("connection-status").textContent())?.includes("not authorized"))
+      throw new Error("the status panel calls the working bearer-token MCP connection not authorized");
+    await expectNoBrokenImages(page, "the MCP connection's page"); // custom_mcp has no catalog logo (regression)
     const add = tools.getByTestId("mcp-tool").filter({ hasText: "Add numbers" });
     await add.getByRole("button", { name: "Try it" }).click();
     await page
