@@ -224,7 +224,7 @@ export async function mcpInspectorWorkflow({ page }) {
  * call one from the web app; then call it from Inspector through our `/mcp` gateway — the local server gets
  * its credential from the edge, and Inspector never sees it.
  */
-export async function mcpInspectorGateway({ page }) {
+export async function mcpInspectorGateway({ page, context }) {
   const token = `e2e-mcp-token-${randomBytes(12).toString("hex")}`;
   const local = await startLocalMcpServer({ bearerToken: token });
   const inspector = createInspector({ serverUrl: MCP_URL, callbackUrl: CALLBACK_URL });
@@ -272,6 +272,26 @@ export async function mcpInspectorGateway({ page }) {
     if (!local.calls.some((call) => call.name === "add" && call.arguments.a === 2 && call.arguments.b === 3))
       throw new Error(`the local server did not receive add(2, 3): ${JSON.stringify(local.calls)}`);
     if ((await page.content()).includes(token)) throw new Error("the MCP server's token reached the page");
+
+    // "Use it from code" gives a tool call, not the HTTP proxy (which refuses MCP connections); a program runs it.
+    await page.getByRole("region", { name: "Use it from code" }).getByLabel("Tool").selectOption("add");
+    const curl = (await page.getByTestId("snippet-curl").textContent()) ?? "";
+    const snippet = /curl -X POST '([^']+)'[\s\S]*-d '([^']+)'/.exec(curl);
+    if (!snippet?.[1].endsWith("/tools/add/call"))
+      throw new Error(`the MCP connection's snippet does not call a tool: ${curl}`);
+    const key = await context.request.post(`${BASE}/api/api-keys`, {
+      headers: { origin: BASE },
+      data: { name: "E2E gateway program", scopes: ["connections:use"] },
+    });
+    if (key.status() !== 201) throw new Error(`creating an API key answered ${key.status()}`);
+    const program = await fetch(snippet[1], {
+      method: "POST",
+      headers: { authorization: `Bearer ${(await key.json()).data.key}`, "content-type": "application/json" },
+      body: snippet[2],
+    });
+    const programResult = await program.json();
+    if (program.status !== 200 || programResult.data?.structured_content?.sum !== 0)
+      throw new Error(`the snippet's call answered ${program.status}: ${JSON.stringify(programResult)}`);
 
     // Inspector, consented with `connections:use`, sees and calls the gateway's prefixed tool.
     const listed = await connectInspector(page, inspector, {
