@@ -18,6 +18,12 @@ const LAUNCHER = join(ROOT, "node_modules/@modelcontextprotocol/inspector/client
 const PINNED_NODE = join(ROOT, "node_modules/node/bin/node");
 const NODE = existsSync(PINNED_NODE) ? PINNED_NODE : process.execPath;
 
+/** Every Inspector process still running; none may outlive the test run (an OAuth wait lasts 15 minutes). */
+const runningEverywhere = new Set();
+process.on("exit", () => {
+  for (const child of runningEverywhere) child.kill("SIGKILL");
+});
+
 /** Exit codes of the Inspector CLI (its clients/cli/README.md "Exit codes & error envelopes"). */
 export const INSPECTOR_EXIT = { OK: 0, AUTH_REQUIRED: 3, UNREACHABLE: 4, TOOL_ERROR: 5 };
 const RUN_TIMEOUT_MS = 60_000;
@@ -61,6 +67,7 @@ export function createInspector({ serverUrl, callbackUrl }) {
     const argv = [LAUNCHER, ...base, ...args];
     const child = spawn(NODE, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);
+    runningEverywhere.add(child);
     let stdout = "";
     let stderr = "";
     let pending = "";
@@ -83,6 +90,7 @@ export function createInspector({ serverUrl, callbackUrl }) {
       child.once("close", (code) => {
         clearTimeout(timer);
         running.delete(child);
+        runningEverywhere.delete(child);
         const parse = (text) => {
           try {
             return JSON.parse(text);
