@@ -77,8 +77,11 @@ export interface CredentialProvider<M extends ConnectionMethod = ConnectionMetho
     provider: ProviderEntry | undefined,
     rejected?: string,
   ): Promise<string | undefined>;
-  /** Token health for `/status`, for methods whose credential is a token we obtain. */
-  tokenHealth?(context: CredentialContext, connection: UsableConnectionOf<M>): Promise<TokenHealth>;
+  /**
+   * Token health for `/status`, for methods whose credential is a token we obtain; `undefined` for a
+   * connection of the method whose credential is one the user gave (an MCP server behind a static token).
+   */
+  tokenHealth?(context: CredentialContext, connection: UsableConnectionOf<M>): Promise<TokenHealth | undefined>;
   /** Best-effort revocation at the provider after the connection is deleted (runs in the background). */
   revoke?(context: CredentialContext, connection: UsableConnectionOf<M>): Promise<boolean>;
   /**

@@ -53,9 +53,13 @@ export const mcpCredentials: CredentialProvider<"mcp"> = {
     }
   },
 
-  async tokenHealth(context, connection): Promise<TokenHealth> {
-    if (connection.connection.data.auth_type !== "oauth2" || !connection.id)
-      return { state: "missing", expires_at: null, scopes: null };
+  /**
+   * Only an `oauth2` server's credential is a token we obtain. A static one (none, bearer, API key, basic) has
+   * no token health: reporting it as "missing" told the user a working connection was not authorized.
+   */
+  async tokenHealth(context, connection): Promise<TokenHealth | undefined> {
+    if (connection.connection.data.auth_type !== "oauth2") return undefined;
+    if (!connection.id) return { state: "missing", expires_at: null, scopes: null };
     const tokens = await readStoredTokens(context.keyring, { ...connection, id: connection.id });
     if (!tokens) return { state: "missing", expires_at: null, scopes: null };
     const now = context.now();

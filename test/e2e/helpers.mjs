@@ -38,11 +38,13 @@ export function delay(ms) {
 // A local upstream API for the connection scenarios: answers JSON and records what it was sent.
 
 export async function startUpstream() {
-  /** @type {Array<{ method: string; url: string; authorization: string | undefined }>} */
+  /** @type {Array<{ method: string; url: string; authorization: string | undefined; body: string }>} */
   const requests = [];
-  const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization });
-    req.resume();
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks).toString();
+    requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, body });
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ ok: true, user: "e2e" }));
   });
@@ -169,4 +171,13 @@ export async function expectNoHorizontalOverflow(page, where) {
     innerWidth: window.innerWidth,
   }));
   if (scrollWidth > innerWidth) throw new Error(`${where} is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+}
+
+/** Fails when an image on the page did not load (a broken-image icon). */
+export async function expectNoBrokenImages(page, where) {
+  await page.waitForLoadState("load");
+  const broken = await page.evaluate(() =>
+    [...document.images].filter((image) => image.complete && image.naturalWidth === 0).map((image) => image.src),
+  );
+  if (broken.length > 0) throw new Error(`${where} shows broken images: ${broken.join(", ")}`);
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 //
 //   node test/e2e/run.mjs            (or: npm run test:e2e)
 //   E2E_PORT=8851 node test/e2e/run.mjs   (another port; APP_URL follows it)
+//   E2E_ONLY=mcp-inspector-workflow npm run test:e2e   (only the named scenarios, comma-separated)
 //
 // Needs /usr/bin/chromium (Debian: `apt-get install chromium`; override with CHROMIUM_PATH) and the
 // port free. Prints one PASS/FAIL line per scenario and a final `N passed, M failed` line; exits 1 if
@@ -20,6 +21,7 @@ import { signInAndOut } from "./scenarios/account.mjs";
 import { apiKeyLifecycle } from "./scenarios/api-keys.mjs";
 import { apiKeyConnection, oauthPopupConnection } from "./scenarios/connections.mjs";
 import { gallerySearch, phoneLayout, unconfiguredProvider } from "./scenarios/gallery.mjs";
+import { mcpInspectorGateway, mcpInspectorWorkflow } from "./scenarios/mcp-inspector.mjs";
 import { pagesDeployment } from "./scenarios/pages.mjs";
 import { workflowCreateRunWatch } from "./scenarios/workflows.mjs";
 
@@ -27,6 +29,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
 const SCENARIO_TIMEOUT_MS = 120_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** `E2E_ONLY=name[,name]` runs only those scenarios (the dev server still starts as usual). */
+const ONLY = (process.env.E2E_ONLY ?? "").split(",").filter(Boolean);
 
 const elapsed = (start) => `${((performance.now() - start) / 1000).toFixed(1)} s`;
 const log = (message) => console.log(`[e2e] ${message}`);
@@ -178,7 +182,9 @@ const scenarios = [
   { name: "phone-layout-390", run: phoneLayout },
   { name: "pages-deployment", run: pagesDeployment },
   { name: "workflow-create-run-watch", run: workflowCreateRunWatch },
-];
+  { name: "mcp-inspector-workflow", run: mcpInspectorWorkflow },
+  { name: "mcp-inspector-gateway", run: mcpInspectorGateway },
+].filter((scenario) => ONLY.length === 0 || ONLY.includes(scenario.name));
 
 async function runScenario(scenario) {
   const start = performance.now();

@@ -153,6 +153,23 @@ describe("MCP connections: create, refresh, call", () => {
     expect(String(stored?.mcp_tools)).toContain("echo");
   });
 
+  it("reports no token health for a static credential: a working bearer server is not 'not authorized'", async () => {
+    const { streamable, oauth } = setup();
+    const browser = await signedInBrowser();
+    const bearer = await createConnection(browser, mcpBody(streamable.url, { auth_type: "bearer", token: BEARER }));
+    const status = await expectData<{ healthy: boolean; token: unknown }>(
+      await browser.request(`/api/connections/${bearer.id}/status`),
+    );
+    expect(status.healthy).toBe(true);
+    expect(status.token).toBeNull();
+    // An OAuth-protected server's token is ours to obtain: before authorization it is missing.
+    const waiting = await createConnection(browser, mcpBody(oauth.url, { auth_type: "oauth2" }));
+    const pending = await expectData<{ token: { state: string } | null }>(
+      await browser.request(`/api/connections/${waiting.id}/status`),
+    );
+    expect(pending.token?.state).toBe("missing");
+  });
+
   it("saves an unreachable server as invalid with the reason, and refresh-tools revives it", async () => {
     const { open } = setup();
     const browser = await signedInBrowser();

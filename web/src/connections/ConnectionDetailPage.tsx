@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useState } from "react";
-import { type McpConnection, McpConnectionTools } from "../mcp";
+import { type McpConnection, McpConnectionTools, McpUsageSnippets } from "../mcp";
 import { Link } from "../router/router";
 import { CopyButton } from "../shell/CopyButton";
 import { type Load, Loaded, useLoad } from "../shell/states";
@@ -66,7 +66,11 @@ export function ConnectionDetailPage({ id }: { id: string }) {
                   />
                 </Panel>
                 <Panel title="Use it from code">
-                  <UsageSnippets connection={value} provider={provider} />
+                  {value.connection_method === "mcp" ? (
+                    <McpUsageSnippets connection={value as unknown as McpConnection} />
+                  ) : (
+                    <UsageSnippets connection={value} provider={provider} />
+                  )}
                 </Panel>
                 {value.connection_method === "mcp" && (
                   <Panel title="MCP tools">

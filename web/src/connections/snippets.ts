@@ -37,3 +37,40 @@ export function fetchSnippet(input: SnippetInput): string {
     "console.log(response.status, await response.json());",
   ].join("\n");
 }
+
+/** An MCP connection's tool call (SPEC §6.7 `POST /api/connections/:id/tools/:name/call`): MCP connections have no proxy. */
+export interface ToolCallSnippetInput {
+  origin: string;
+  connectionId: string;
+  tool: string;
+  /** The tool's arguments, as JSON. */
+  args: Record<string, unknown>;
+}
+
+export function toolCallUrl({ origin, connectionId, tool }: ToolCallSnippetInput): string {
+  return `${origin}/api/connections/${encodeURIComponent(connectionId)}/tools/${encodeURIComponent(tool)}/call`;
+}
+
+export function toolCallCurlSnippet(input: ToolCallSnippetInput): string {
+  return [
+    `curl -X POST ${shellQuote(toolCallUrl(input))} \\`,
+    `  -H "Authorization: Bearer ${API_KEY_PLACEHOLDER}" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d ${shellQuote(JSON.stringify({ arguments: input.args }))}`,
+  ].join("\n");
+}
+
+export function toolCallFetchSnippet(input: ToolCallSnippetInput): string {
+  return [
+    `const response = await fetch(${JSON.stringify(toolCallUrl(input))}, {`,
+    '  method: "POST",',
+    "  headers: {",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the snippet's own template literal, printed as-is
+    "    Authorization: `Bearer ${process.env.EDGE_API_KEY}`,",
+    '    "Content-Type": "application/json",',
+    "  },",
+    `  body: JSON.stringify(${JSON.stringify({ arguments: input.args })}),`,
+    "});",
+    "console.log(response.status, await response.json());",
+  ].join("\n");
+}

@@ -4,7 +4,7 @@ import { callMcpTool } from "./api";
 import type { McpCallResult, McpTool } from "./types";
 
 /** A starting point for the arguments: every required property with an empty value of its type. */
-function exampleArguments(tool: McpTool): string {
+export function exampleArguments(tool: McpTool): string {
   const schema = tool.input_schema as { properties?: Record<string, { type?: string }>; required?: string[] };
   const example: Record<string, unknown> = {};
   for (const name of schema.required ?? []) {
