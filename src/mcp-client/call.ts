@@ -1,6 +1,6 @@
 import { type CallToolResult, ProtocolError } from "@modelcontextprotocol/client";
 import { McpClientError } from "./errors";
-import { withMcpSession, withoutSecrets } from "./session";
+import { isRevisionRefusedSignal, withMcpSession, withoutSecrets } from "./session";
 import { credentialSecrets, type McpTarget } from "./target";
 import { checkToolArguments, type McpToolRecord } from "./tools";
 
@@ -38,7 +38,9 @@ export async function callMcpServerTool(
       );
       return toCallResult(result);
     } catch (error) {
-      if (!ProtocolError.isInstance(error)) throw error;
+      // A stateless server that refuses the revision did not run the tool: the session retries with the handshake.
+      if (!ProtocolError.isInstance(error) || (session.lane === "stateless" && isRevisionRefusedSignal(error)))
+        throw error;
       return {
         content: [{ type: "text", text: withoutSecrets(error.message, credentialSecrets(target.auth)) }],
         is_error: true,

@@ -2,6 +2,7 @@ import {
   Client,
   type FetchLike,
   ProtocolError,
+  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
   SdkHttpError,
@@ -12,6 +13,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { isMcpClientError, McpClientError } from "./errors";
 import { guardedFetch, type ObservedTraffic } from "./fetch";
+import { callLaneFor, type McpCallLane, priorDiscoveryFor } from "./lanes";
 import { credentialHeaders, credentialSecrets, DEFAULT_MCP_TIMEOUT_MS, type McpTarget } from "./target";
 
 /** How we introduce ourselves in `initialize` (MCP lifecycle, `clientInfo`). */
@@ -23,6 +25,8 @@ export type McpTransportKind = "streamable-http" | "sse";
 export interface McpSession {
   client: Client;
   transport: McpTransportKind;
+  /** How the session was opened: a 2025-era handshake, or none for a stateless (2026-07-28+) server (./lanes.ts). */
+  lane: McpCallLane;
   /** Aborted when the operation's time is up; pass it to every SDK request. */
   signal: AbortSignal;
   /** Milliseconds left of the operation's budget. */
@@ -40,6 +44,19 @@ export type McpPhase = "discover" | "call";
  */
 export function isLegacySseSignal(error: unknown): boolean {
   return SdkHttpError.isInstance(error) && (error.status === 404 || error.status === 405);
+}
+
+/**
+ * A server discovered on a stateless revision that no longer serves it (downgraded, or replaced by a 2025-era
+ * server at the same URL) refuses the revision before running anything: a JSON-RPC `-32022` unsupported protocol
+ * version error, or an HTTP 400 from a 2025-era transport that rejects the `MCP-Protocol-Version` header; the SDK
+ * itself refuses a stored revision it no longer supports. The call is then made again with the handshake — safe,
+ * because the tool did not run.
+ */
+export function isRevisionRefusedSignal(error: unknown): boolean {
+  if (ProtocolError.isInstance(error)) return error.code === ProtocolErrorCode.UnsupportedProtocolVersion;
+  if (SdkHttpError.isInstance(error)) return error.status === 400;
+  return SdkError.isInstance(error) && error.code === SdkErrorCode.EraNegotiationFailed;
 }
 
 /**
@@ -65,7 +82,9 @@ const NO_RECONNECT = {
 
 /**
  * Runs `operation` against a connected MCP client and always tears it down: Streamable HTTP first, the legacy
- * SSE transport on the fallback signal; the whole thing bounded by the target's timeout (connect included), after
+ * SSE transport on the fallback signal. A call to a server discovered on a stateless revision connects without a
+ * round trip (the stored discovery is adopted) and falls back to the handshake if the server refuses that revision;
+ * every other call makes the 2025-era handshake. The whole thing is bounded by the target's timeout (connect included), after
  * which every request in flight is aborted and the transport closed — nothing is left hanging. Failures come out
  * as {@link McpClientError} with the codes of SPEC §6.7.
  */
@@ -98,20 +117,43 @@ export async function withMcpSession<T>(
     throw new McpClientError("mcp_unreachable", "The MCP server URL is not a valid URL");
   }
 
-  const run = async (): Promise<T> => {
-    const remainingMs = () => Math.max(1, timeoutMs - (Date.now() - started));
-    const connectOptions = () => ({ timeout: remainingMs(), signal: controller.signal });
-    let transport: McpTransportKind = "streamable-http";
+  const remainingMs = () => Math.max(1, timeoutMs - (Date.now() - started));
+  const connectOptions = () => ({ timeout: remainingMs(), signal: controller.signal });
+  const streamable = () =>
+    new StreamableHTTPClientTransport(url, {
+      fetch: withoutStandaloneStream(fetchFn),
+      requestInit: { headers },
+      reconnectionOptions: NO_RECONNECT,
+    });
+  const session = (transport: McpTransportKind, lane: McpCallLane): McpSession => ({
+    client: open.client as Client,
+    transport,
+    lane,
+    signal: controller.signal,
+    remainingMs,
+  });
+
+  /** A stateless server: the stored discovery is adopted, so the operation's own request is the only one. */
+  const runStateless = async (): Promise<T> => {
     open.client = new Client(MCP_CLIENT_INFO);
+    await open.client.connect(streamable(), {
+      ...connectOptions(),
+      prior: priorDiscoveryFor(target.server as NonNullable<McpTarget["server"]>),
+    });
+    return operation(session("streamable-http", "stateless"));
+  };
+
+  /**
+   * A client that knows nothing yet. A call makes the 2025-era handshake (`initialize`, `notifications/initialized`)
+   * before the operation. Discovery lets the SDK probe with `server/discover` first (`mode: "auto"`), so a stateless
+   * server is recognised and its revision stored, while a 2025-era server answers the probe with an error and gets
+   * the handshake. The legacy SSE transport only exists in the 2024-11-05 revision, so it is never probed.
+   */
+  const runFresh = async (): Promise<T> => {
+    let transport: McpTransportKind = "streamable-http";
+    open.client = new Client(MCP_CLIENT_INFO, phase === "discover" ? { versionNegotiation: { mode: "auto" } } : {});
     try {
-      await open.client.connect(
-        new StreamableHTTPClientTransport(url, {
-          fetch: withoutStandaloneStream(fetchFn),
-          requestInit: { headers },
-          reconnectionOptions: NO_RECONNECT,
-        }),
-        connectOptions(),
-      );
+      await open.client.connect(streamable(), connectOptions());
     } catch (error) {
       if (!isLegacySseSignal(error)) throw error;
       await open.client.close().catch(() => {});
@@ -122,7 +164,18 @@ export async function withMcpSession<T>(
         connectOptions(),
       );
     }
-    return operation({ client: open.client, transport, signal: controller.signal, remainingMs });
+    return operation(session(transport, "handshake"));
+  };
+
+  const run = async (): Promise<T> => {
+    if (phase !== "call" || callLaneFor(target.server) !== "stateless") return runFresh();
+    try {
+      return await runStateless();
+    } catch (error) {
+      if (!isRevisionRefusedSignal(error)) throw error;
+      await open.client?.close().catch(() => {});
+      return runFresh();
+    }
   };
 
   try {
