@@ -1,5 +1,6 @@
 import { type CallToolResult, ProtocolError } from "@modelcontextprotocol/client";
 import { McpClientError } from "./errors";
+import { callToolOverHttp } from "./http-call";
 import { isRevisionRefusedSignal, withMcpSession, withoutSecrets } from "./session";
 import { credentialSecrets, type McpTarget } from "./target";
 import { checkToolArguments, type McpToolRecord } from "./tools";
@@ -30,10 +31,25 @@ export async function callMcpServerTool(
       details: { issues: check.issues },
     });
   }
-  return withMcpSession(target, "call", async (session) => {
+  const callArgs = (args ?? {}) as Record<string, unknown>;
+  const secrets = credentialSecrets(target.auth);
+  const failed = (message: string): McpToolCallResult => ({
+    content: [{ type: "text", text: withoutSecrets(message, secrets) }],
+    is_error: true,
+  });
+  let sessionTarget = target;
+  if (target.server?.transport !== "sse") {
+    const outcome = await callToolOverHttp(target, tool.name, callArgs);
+    if (outcome.kind === "result") return toCallResult(outcome.result);
+    if (outcome.kind === "rpc_error") return failed(outcome.message);
+    // Nothing ran: the SDK session takes over — following the redirect, or making the handshake (falling back to the
+    // legacy SSE transport when that is what the server speaks now).
+    if (outcome.reason !== "redirect") sessionTarget = { ...target, server: undefined };
+  }
+  return withMcpSession(sessionTarget, "call", async (session) => {
     try {
       const result = await session.client.callTool(
-        { name: tool.name, arguments: (args ?? {}) as Record<string, unknown> },
+        { name: tool.name, arguments: callArgs },
         { timeout: session.remainingMs(), signal: session.signal },
       );
       return toCallResult(result);
@@ -41,10 +57,7 @@ export async function callMcpServerTool(
       // A stateless server that refuses the revision did not run the tool: the session retries with the handshake.
       if (!ProtocolError.isInstance(error) || (session.lane === "stateless" && isRevisionRefusedSignal(error)))
         throw error;
-      return {
-        content: [{ type: "text", text: withoutSecrets(error.message, credentialSecrets(target.auth)) }],
-        is_error: true,
-      };
+      return failed(error.message);
     }
   });
 }

@@ -96,6 +96,7 @@ export function storedServerFacts(connection: Pick<DecryptedConnection, "capabil
       typeof capabilities === "object" && capabilities !== null && !Array.isArray(capabilities)
         ? (capabilities as Record<string, unknown>)
         : {},
+    ...(stored.transport === "sse" || stored.transport === "streamable-http" ? { transport: stored.transport } : {}),
   };
 }
 
