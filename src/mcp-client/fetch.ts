@@ -41,7 +41,8 @@ export function guardedFetch(options: GuardedFetchOptions): FetchLike {
       if (options.observed) options.observed.refused = refused;
       throw refused;
     }
-    const signal = init?.signal ? AbortSignal.any([init.signal, options.signal]) : options.signal;
+    const signal =
+      init?.signal && init.signal !== options.signal ? AbortSignal.any([init.signal, options.signal]) : options.signal;
     const response = await fetch(check.url, {
       ...init,
       signal,
