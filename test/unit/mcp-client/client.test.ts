@@ -1,3 +1,4 @@
+import { McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { callMcpServerTool } from "../../../src/mcp-client/call";
 import { discoveryColumns, storedServerFacts } from "../../../src/mcp-client/connection";
@@ -11,6 +12,8 @@ import {
   createStreamableMcpServer,
   FAKE_PNG_BASE64,
   type FakeMcpServer,
+  type FakeToolCall,
+  registerFakeTools,
 } from "../../fakes/mcp-servers";
 import { interceptOutbound } from "../../helpers/outbound";
 
@@ -353,6 +356,29 @@ describe("protocol lanes of a call (SPEC §6.7): stateless servers without a han
       [["tools/call"], 200],
     ]);
     expect(legacy.calls).toHaveLength(1);
+  });
+
+  it("sends a stateful server's Mcp-Session-Id back on every request after initialize", async () => {
+    const calls: FakeToolCall[] = [];
+    const server = new McpServer({ name: "fake-stateful", version: "1.0.0" });
+    registerFakeTools(server, calls, { latencyMs: 0 });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => "session-4711",
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    const seen: (string | null)[] = [];
+    interceptOutbound({
+      "mcp.stateful.test": async (request) => {
+        seen.push(request.headers.get("mcp-session-id"));
+        return transport.handleRequest(request);
+      },
+    });
+    const tool: McpToolRecord = { name: "echo", description: "", input_schema: { type: "object" } };
+    const result = await callMcpServerTool(target({ url: "https://mcp.stateful.test/mcp" }), tool, { text: "kept" });
+    expect(result).toEqual({ content: [{ type: "text", text: "kept" }], is_error: false });
+    expect(seen).toEqual([null, "session-4711", "session-4711"]);
+    expect(calls).toEqual([{ name: "echo", arguments: { text: "kept" } }]);
   });
 
   it("uses the handshake for a connection that was never discovered", async () => {
