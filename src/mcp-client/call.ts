@@ -1,6 +1,5 @@
 import { type CallToolResult, ProtocolError } from "@modelcontextprotocol/client";
 import { McpClientError } from "./errors";
-import { callToolOverHttp } from "./http-call";
 import { isRevisionRefusedSignal, withMcpSession, withoutSecrets } from "./session";
 import { credentialSecrets, type McpTarget } from "./target";
 import { checkToolArguments, type McpToolRecord } from "./tools";
@@ -37,16 +36,7 @@ export async function callMcpServerTool(
     content: [{ type: "text", text: withoutSecrets(message, secrets) }],
     is_error: true,
   });
-  let sessionTarget = target;
-  if (target.server?.transport !== "sse") {
-    const outcome = await callToolOverHttp(target, tool.name, callArgs);
-    if (outcome.kind === "result") return toCallResult(outcome.result);
-    if (outcome.kind === "rpc_error") return failed(outcome.message);
-    // Nothing ran: the SDK session takes over — following the redirect, or making the handshake (falling back to the
-    // legacy SSE transport when that is what the server speaks now).
-    if (outcome.reason !== "redirect") sessionTarget = { ...target, server: undefined };
-  }
-  return withMcpSession(sessionTarget, "call", async (session) => {
+  return withMcpSession(target, "call", async (session) => {
     try {
       const result = await session.client.callTool(
         { name: tool.name, arguments: callArgs },

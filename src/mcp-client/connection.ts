@@ -96,7 +96,6 @@ export function storedServerFacts(connection: Pick<DecryptedConnection, "capabil
       typeof capabilities === "object" && capabilities !== null && !Array.isArray(capabilities)
         ? (capabilities as Record<string, unknown>)
         : {},
-    ...(stored.transport === "sse" || stored.transport === "streamable-http" ? { transport: stored.transport } : {}),
   };
 }
 

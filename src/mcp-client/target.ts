@@ -24,8 +24,6 @@ export const DEFAULT_MCP_TIMEOUT_MS = 30_000;
 export interface McpServerFacts {
   protocolVersion: string;
   capabilities: Record<string, unknown>;
-  /** The transport discovery connected with; an `sse` server is called through the SDK's SSE transport directly. */
-  transport?: "streamable-http" | "sse";
 }
 
 /** One MCP server as we talk to it. */

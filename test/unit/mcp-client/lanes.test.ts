@@ -39,11 +39,7 @@ describe("callLaneFor: what discovery stored decides the lane", () => {
     expect(storedServerFacts({ capabilities: stored })).toEqual({
       protocolVersion: "2026-07-28",
       capabilities: { tools: { listChanged: true } },
-      transport: "streamable-http",
     });
-    expect(storedServerFacts({ capabilities: { ...stored, transport: "carrier-pigeon" } })).not.toHaveProperty(
-      "transport",
-    );
     expect(storedServerFacts({ capabilities: { ...stored, server_capabilities: "junk" } })?.capabilities).toEqual({});
     expect(storedServerFacts({ capabilities: null })).toBeUndefined();
     expect(storedServerFacts({ capabilities: { server_capabilities: {} } })).toBeUndefined();
