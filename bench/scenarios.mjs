@@ -19,11 +19,13 @@ import {
 } from "./oauth-support.mjs";
 import {
   bareMcpWorker,
+  bareStatelessMcpWorker,
   baselineFetchWorker,
   connectOAuthConnection,
   createConnections,
   localMcpServer,
   localOAuthProvider,
+  localStatelessMcpServer,
   localUpstream,
   reconnectOAuthConnection,
   runningTemporalExecution,
@@ -393,6 +395,42 @@ export const scenarios = [
       const [id] = await createConnections(context, cookie, [
         {
           name: "Bench MCP",
+          provider: "custom_mcp",
+          connection_method: "mcp",
+          mcp_server_url: serverUrl,
+          data: { auth_type: "none" },
+        },
+      ]);
+      return {
+        path: `/api/connections/${id}/tools/echo/call`,
+        headers: { cookie, origin: new URL(context.appUrl).origin, "content-type": "application/json" },
+        body: { arguments: { text: "bench" } },
+      };
+    },
+  },
+  // The stateless lane (SPEC §6.7): a server on the 2026-07-28 revision is called with one request and no
+  // handshake, so its like-for-like reference is a bare Worker sending that one request, not the handshake above.
+  {
+    name: "bare Worker, MCP tools/call by plain fetch, 2026-07-28 (reference, no initialize)",
+    method: "POST",
+    path: "/",
+    async setup(context) {
+      const { url } = await bareStatelessMcpWorker(context.Miniflare, context.convertV4MiniflareOptions);
+      return { url };
+    },
+  },
+  {
+    name: "MCP tools/call through an MCP connection, 2026-07-28 server (stateless lane)",
+    method: "POST",
+    path: "/api/connections/:id/tools/echo/call",
+    baseline: "bare Worker, MCP tools/call by plain fetch, 2026-07-28 (reference, no initialize)",
+    target: "≥ 0.7× bare Worker",
+    async setup(context) {
+      const cookie = await cookieFor(context);
+      const { url: serverUrl } = await localStatelessMcpServer();
+      const [id] = await createConnections(context, cookie, [
+        {
+          name: "Bench MCP (stateless)",
           provider: "custom_mcp",
           connection_method: "mcp",
           mcp_server_url: serverUrl,

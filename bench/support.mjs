@@ -108,7 +108,9 @@ export async function baselineFetchWorker(Miniflare, convertV4MiniflareOptions) 
 export async function closeAll() {
   upstream?.close();
   mcpServer?.close();
+  statelessMcpServer?.close();
   await bareMcp?.dispose();
+  await bareStatelessMcp?.dispose();
   oauthProvider?.close();
   await baseline?.dispose();
 }
@@ -188,6 +190,30 @@ export async function runningTemporalExecution({ url, appUrl, mf }, cookie, conn
   return executionId;
 }
 
+/** Serves a web-standard `fetch(request)` handler with node:http on a free port; resolves to its `/mcp` URL. */
+async function serveMcpOverNode(handle) {
+  const { createServer } = await import("node:http");
+  const server = createServer(async (incoming, outgoing) => {
+    const chunks = [];
+    for await (const chunk of incoming) chunks.push(chunk);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(incoming.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    const bodyless = incoming.method === "GET" || incoming.method === "HEAD";
+    const request = new Request(`http://127.0.0.1${incoming.url}`, {
+      method: incoming.method,
+      headers,
+      body: bodyless ? undefined : Buffer.concat(chunks),
+    });
+    const response = await handle(request);
+    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+    outgoing.end(Buffer.from(await response.arrayBuffer()));
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/mcp`, close: () => server.close() };
+}
+
 let mcpServer;
 /**
  * A local MCP server built with the official SDK (Streamable HTTP, stateless, JSON answers) offering `echo`,
@@ -195,21 +221,9 @@ let mcpServer;
  */
 export async function localMcpServer() {
   if (!mcpServer) {
-    const { createServer } = await import("node:http");
     const { McpServer, WebStandardStreamableHTTPServerTransport } = await import("@modelcontextprotocol/server");
     const { z } = await import("zod");
-    const server = createServer(async (incoming, outgoing) => {
-      const chunks = [];
-      for await (const chunk of incoming) chunks.push(chunk);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(incoming.headers))
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-      const bodyless = incoming.method === "GET" || incoming.method === "HEAD";
-      const request = new Request(`http://127.0.0.1${incoming.url}`, {
-        method: incoming.method,
-        headers,
-        body: bodyless ? undefined : Buffer.concat(chunks),
-      });
+    mcpServer = await serveMcpOverNode(async (request) => {
       const mcp = new McpServer({ name: "bench-mcp", version: "1.0.0" });
       mcp.registerTool(
         "echo",
@@ -223,15 +237,37 @@ export async function localMcpServer() {
         enableJsonResponse: true,
       });
       await mcp.connect(transport);
-      const response = await transport.handleRequest(request);
-      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-      outgoing.end(Buffer.from(await response.arrayBuffer()));
+      return transport.handleRequest(request);
     });
-    server.keepAliveTimeout = 30_000;
-    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-    mcpServer = { url: `http://127.0.0.1:${server.address().port}/mcp`, close: () => server.close() };
   }
   return mcpServer;
+}
+
+let statelessMcpServer;
+/**
+ * The same `echo` server behind the SDK's `createMcpHandler` (JSON answers): it serves the stateless 2026-07-28
+ * revision (`server/discover`, then single `tools/call` requests) and 2025-era clients from one endpoint, so a
+ * connection to it is discovered as 2026-07-28 and called without a handshake. Started once per run.
+ */
+export async function localStatelessMcpServer() {
+  if (!statelessMcpServer) {
+    const { McpServer, createMcpHandler } = await import("@modelcontextprotocol/server");
+    const { z } = await import("zod");
+    const handler = createMcpHandler(
+      () => {
+        const mcp = new McpServer({ name: "bench-mcp-stateless", version: "1.0.0" });
+        mcp.registerTool(
+          "echo",
+          { description: "Echo", inputSchema: z.object({ text: z.string() }) },
+          async ({ text }) => ({ content: [{ type: "text", text }] }),
+        );
+        return mcp;
+      },
+      { responseMode: "json" },
+    );
+    statelessMcpServer = await serveMcpOverNode((request) => handler.fetch(request));
+  }
+  return statelessMcpServer;
 }
 
 let bareMcp;
@@ -265,4 +301,36 @@ export async function bareMcpWorker(Miniflare, convertV4MiniflareOptions) {
     bareMcp = { url: (await mf.ready).toString().replace(/\/$/, ""), dispose: () => mf.dispose() };
   }
   return bareMcp;
+}
+
+let bareStatelessMcp;
+/**
+ * The like-for-like reference of the stateless lane: a bare Worker that sends the one request a 2026-07-28 call is —
+ * `tools/call` with the per-request `_meta` envelope and the `MCP-Protocol-Version` / `Mcp-Method` / `Mcp-Name`
+ * headers — to the stateless server by plain fetch, and nothing else.
+ */
+export async function bareStatelessMcpWorker(Miniflare, convertV4MiniflareOptions) {
+  if (!bareStatelessMcp) {
+    const { url: mcpUrl } = await localStatelessMcpServer();
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        modules: true,
+        compatibilityDate: "2026-11-09",
+        compatibilityFlags: ["nodejs_compat"],
+        bindings: { MCP_URL: mcpUrl },
+        script: `export default { async fetch(request, env) {
+          const call = await (await fetch(env.MCP_URL, { method: "POST",
+            headers: { "content-type": "application/json", accept: "application/json, text/event-stream",
+              "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "echo" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo",
+              arguments: { text: "bench" }, _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientInfo": { name: "bare", version: "1" },
+                "io.modelcontextprotocol/clientCapabilities": {} } } }) })).json();
+          return Response.json(call.result);
+        } }`,
+      }),
+    );
+    bareStatelessMcp = { url: (await mf.ready).toString().replace(/\/$/, ""), dispose: () => mf.dispose() };
+  }
+  return bareStatelessMcp;
 }

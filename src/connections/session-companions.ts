@@ -6,7 +6,7 @@ import { CONNECTION_METHODS, CONNECTION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../platform/context";
 import {
   type ConnectionSummaryRow,
-  connectionBySessionQuery,
+  connectionBySessionStatement,
   connectionFromRaw,
   type EncryptedConnection,
   listConnectionsQuery,
@@ -33,12 +33,6 @@ export const listConnectionsQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).optional().default(0),
 });
 
-/** A drizzle query as a raw D1 statement, to batch with the session lookup (rows come back by column name). */
-function prepared(c: Context<AppEnv>, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
-  const { sql, params } = query.toSQL();
-  return c.env.DB.prepare(sql).bind(...params);
-}
-
 const PROXY_PATH = /^\/api\/connections\/([0-9a-f-]{36})\/proxy(?:\/|$)/;
 
 /** The proxied connection, for `ALL /api/connections/:id/proxy/*`. */
@@ -46,7 +40,7 @@ export const proxiedConnection: SessionCompanion = {
   statement(c) {
     const id = PROXY_PATH.exec(c.req.path)?.[1];
     if (!id) return null;
-    return (tokenHash) => prepared(c, connectionBySessionQuery(getDb(c.env.DB), tokenHash, id));
+    return (tokenHash) => connectionBySessionStatement(c.env.DB, tokenHash, id);
   },
   store(c, rows) {
     c.set("prefetchedConnection", rows[0] ? connectionFromRaw(rows[0]) : null);

@@ -1,6 +1,6 @@
 import { type CallToolResult, ProtocolError } from "@modelcontextprotocol/client";
 import { McpClientError } from "./errors";
-import { withMcpSession, withoutSecrets } from "./session";
+import { isRevisionRefusedSignal, withMcpSession, withoutSecrets } from "./session";
 import { credentialSecrets, type McpTarget } from "./target";
 import { checkToolArguments, type McpToolRecord } from "./tools";
 
@@ -30,19 +30,24 @@ export async function callMcpServerTool(
       details: { issues: check.issues },
     });
   }
+  const callArgs = (args ?? {}) as Record<string, unknown>;
+  const secrets = credentialSecrets(target.auth);
+  const failed = (message: string): McpToolCallResult => ({
+    content: [{ type: "text", text: withoutSecrets(message, secrets) }],
+    is_error: true,
+  });
   return withMcpSession(target, "call", async (session) => {
     try {
       const result = await session.client.callTool(
-        { name: tool.name, arguments: (args ?? {}) as Record<string, unknown> },
+        { name: tool.name, arguments: callArgs },
         { timeout: session.remainingMs(), signal: session.signal },
       );
       return toCallResult(result);
     } catch (error) {
-      if (!ProtocolError.isInstance(error)) throw error;
-      return {
-        content: [{ type: "text", text: withoutSecrets(error.message, credentialSecrets(target.auth)) }],
-        is_error: true,
-      };
+      // A stateless server that refuses the revision did not run the tool: the session retries with the handshake.
+      if (!ProtocolError.isInstance(error) || (session.lane === "stateless" && isRevisionRefusedSignal(error)))
+        throw error;
+      return failed(error.message);
     }
   });
 }

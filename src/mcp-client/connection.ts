@@ -15,7 +15,7 @@ import { AppError } from "../platform/errors";
 import { callMcpServerTool, type McpToolCallResult } from "./call";
 import { discoverMcpServer, type McpDiscovery } from "./discover";
 import { isMcpClientError, McpClientError } from "./errors";
-import type { McpAuth, McpTarget } from "./target";
+import type { McpAuth, McpServerFacts, McpTarget } from "./target";
 import type { McpToolRecord } from "./tools";
 
 /**
@@ -26,7 +26,7 @@ import type { McpToolRecord } from "./tools";
 
 export type McpConnection = UsableConnectionOf<"mcp"> &
   ConnectionRef &
-  Pick<DecryptedConnection, "mcpTools" | "lastUsedAt" | "statusReason">;
+  Pick<DecryptedConnection, "mcpTools" | "lastUsedAt" | "statusReason" | "capabilities">;
 
 /** Where the owner (re)authorizes an OAuth MCP connection (the JIT link of the gateway, too). */
 export function mcpAuthorizeLink(connectionId: string): string {
@@ -71,12 +71,31 @@ export async function targetFor(
       accessToken: await usableAccessToken(context, oauthView, { rejectedAccessToken: rejected }),
     };
   }
+  const server = storedServerFacts(connection);
   return {
     serverUrl: data.server_url,
     auth,
     timeoutMs: connection.timeoutMs,
     allowInsecure: context.config.allowInsecureTargets,
     ...(connection.defaultHeaders ? { headers: connection.defaultHeaders } : {}),
+    ...(server ? { server } : {}),
+  };
+}
+
+/**
+ * What the last discovery stored about the server (`capabilities`: `protocol_version`, `server_capabilities`), when
+ * it is there and well-formed — it decides the protocol lane of a call (./lanes.ts).
+ */
+export function storedServerFacts(connection: Pick<DecryptedConnection, "capabilities">): McpServerFacts | undefined {
+  const stored = connection.capabilities;
+  if (!stored || typeof stored.protocol_version !== "string") return undefined;
+  const capabilities = stored.server_capabilities;
+  return {
+    protocolVersion: stored.protocol_version,
+    capabilities:
+      typeof capabilities === "object" && capabilities !== null && !Array.isArray(capabilities)
+        ? (capabilities as Record<string, unknown>)
+        : {},
   };
 }
 

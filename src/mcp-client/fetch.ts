@@ -28,8 +28,12 @@ function requestUrl(input: Parameters<FetchLike>[0]): string {
  * again); and every request is tied to the operation's abort signal, so nothing outlives a timeout.
  */
 export function guardedFetch(options: GuardedFetchOptions): FetchLike {
+  // The policy is a pure function of the URL text; an exchange asks for the same URL several times in a row.
+  let last: { url: string; check: ReturnType<typeof checkOutboundUrl> } | undefined;
   return async (input, init) => {
-    const check = checkOutboundUrl(requestUrl(input), { allowInsecure: options.allowInsecure });
+    const url = requestUrl(input);
+    if (last?.url !== url) last = { url, check: checkOutboundUrl(url, { allowInsecure: options.allowInsecure }) };
+    const check = last.check;
     if (!check.ok) {
       const refused = new McpClientError(
         "target_not_allowed",
@@ -41,7 +45,8 @@ export function guardedFetch(options: GuardedFetchOptions): FetchLike {
       if (options.observed) options.observed.refused = refused;
       throw refused;
     }
-    const signal = init?.signal ? AbortSignal.any([init.signal, options.signal]) : options.signal;
+    const signal =
+      init?.signal && init.signal !== options.signal ? AbortSignal.any([init.signal, options.signal]) : options.signal;
     const response = await fetch(check.url, {
       ...init,
       signal,

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { recordAudit } from "../audit/record";
 import { currentSession, requireSession, type SessionCompanion, sessionAuth } from "../auth/session-auth";
 import { requestCredentialContext } from "../connections/credentials";
-import { connectionBySessionQuery, connectionFromRaw, findConnection } from "../connections/store";
+import { connectionBySessionStatement, connectionFromRaw, findConnection } from "../connections/store";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
@@ -67,10 +67,7 @@ const toolConnection: SessionCompanion = {
   statement(c) {
     const id = TOOL_PATH.exec(c.req.path)?.[1];
     if (!id) return null;
-    return (tokenHash) => {
-      const { sql, params } = connectionBySessionQuery(getDb(c.env.DB), tokenHash, id).toSQL();
-      return c.env.DB.prepare(sql).bind(...params);
-    };
+    return (tokenHash) => connectionBySessionStatement(c.env.DB, tokenHash, id);
   },
   store(c, rows) {
     c.set("prefetchedConnection", rows[0] ? connectionFromRaw(rows[0]) : null);

@@ -2,6 +2,7 @@ import {
   Client,
   type FetchLike,
   ProtocolError,
+  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
   SdkHttpError,
@@ -12,6 +13,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { isMcpClientError, McpClientError } from "./errors";
 import { guardedFetch, type ObservedTraffic } from "./fetch";
+import { callLaneFor, type McpCallLane, priorDiscoveryFor } from "./lanes";
 import { credentialHeaders, credentialSecrets, DEFAULT_MCP_TIMEOUT_MS, type McpTarget } from "./target";
 
 /** How we introduce ourselves in `initialize` (MCP lifecycle, `clientInfo`). */
@@ -23,6 +25,8 @@ export type McpTransportKind = "streamable-http" | "sse";
 export interface McpSession {
   client: Client;
   transport: McpTransportKind;
+  /** How the session was opened: a 2025-era handshake, or none for a stateless (2026-07-28+) server (./lanes.ts). */
+  lane: McpCallLane;
   /** Aborted when the operation's time is up; pass it to every SDK request. */
   signal: AbortSignal;
   /** Milliseconds left of the operation's budget. */
@@ -40,6 +44,19 @@ export type McpPhase = "discover" | "call";
  */
 export function isLegacySseSignal(error: unknown): boolean {
   return SdkHttpError.isInstance(error) && (error.status === 404 || error.status === 405);
+}
+
+/**
+ * A server discovered on a stateless revision that no longer serves it (downgraded, or replaced by a 2025-era
+ * server at the same URL) refuses the revision before running anything: a JSON-RPC `-32022` unsupported protocol
+ * version error, or an HTTP 400 from a 2025-era transport that rejects the `MCP-Protocol-Version` header; the SDK
+ * itself refuses a stored revision it no longer supports. The call is then made again with the handshake — safe,
+ * because the tool did not run.
+ */
+export function isRevisionRefusedSignal(error: unknown): boolean {
+  if (ProtocolError.isInstance(error)) return error.code === ProtocolErrorCode.UnsupportedProtocolVersion;
+  if (SdkHttpError.isInstance(error)) return error.status === 400;
+  return SdkError.isInstance(error) && error.code === SdkErrorCode.EraNegotiationFailed;
 }
 
 /**
@@ -63,24 +80,35 @@ const NO_RECONNECT = {
   reconnectionDelayGrowFactor: 1,
 };
 
+/** What one bounded exchange with an MCP server gets: the guarded fetch, the abort signal and the time left. */
+export interface McpExchange {
+  /** {@link guardedFetch} tied to the exchange: SSRF policy, no platform redirects, aborted at the deadline. */
+  fetch: FetchLike;
+  /** Aborted when the exchange's time is up (and when it ends); pass it to every request. */
+  signal: AbortSignal;
+  /** Milliseconds left of the exchange's budget. */
+  remainingMs(): number;
+  /** The headers every request carries: the connection's default headers and the credential. */
+  headers: Record<string, string>;
+  /** Runs when the exchange ends, however it ends (the SDK client registers its `close` here). */
+  onEnd(cleanup: () => Promise<unknown>): void;
+}
+
 /**
- * Runs `operation` against a connected MCP client and always tears it down: Streamable HTTP first, the legacy
- * SSE transport on the fallback signal; the whole thing bounded by the target's timeout (connect included), after
- * which every request in flight is aborted and the transport closed — nothing is left hanging. Failures come out
- * as {@link McpClientError} with the codes of SPEC §6.7.
+ * Runs one exchange with an MCP server bounded by the target's timeout: when the time is up every request in flight
+ * is aborted and whatever was opened is closed — nothing is left hanging. Failures come out as
+ * {@link McpClientError} with the codes of SPEC §6.7.
  */
-export async function withMcpSession<T>(
+export async function withMcpExchange<T>(
   target: McpTarget,
   phase: McpPhase,
-  operation: (session: McpSession) => Promise<T>,
+  run: (exchange: McpExchange) => Promise<T>,
 ): Promise<T> {
   const timeoutMs = target.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS;
   const started = Date.now();
   const controller = new AbortController();
   const observed: ObservedTraffic = {};
-  const fetchFn = guardedFetch({ allowInsecure: target.allowInsecure, signal: controller.signal, observed });
-  const headers = { ...target.headers, ...credentialHeaders(target.auth) };
-  const open: { client?: Client } = {};
+  const cleanups: (() => Promise<unknown>)[] = [];
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -90,50 +118,113 @@ export async function withMcpSession<T>(
       reject(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError"));
     }, timeoutMs);
   });
-
-  let url: URL;
-  try {
-    url = new URL(target.serverUrl);
-  } catch {
-    throw new McpClientError("mcp_unreachable", "The MCP server URL is not a valid URL");
-  }
-
-  const run = async (): Promise<T> => {
-    const remainingMs = () => Math.max(1, timeoutMs - (Date.now() - started));
-    const connectOptions = () => ({ timeout: remainingMs(), signal: controller.signal });
-    let transport: McpTransportKind = "streamable-http";
-    open.client = new Client(MCP_CLIENT_INFO);
-    try {
-      await open.client.connect(
-        new StreamableHTTPClientTransport(url, {
-          fetch: withoutStandaloneStream(fetchFn),
-          requestInit: { headers },
-          reconnectionOptions: NO_RECONNECT,
-        }),
-        connectOptions(),
-      );
-    } catch (error) {
-      if (!isLegacySseSignal(error)) throw error;
-      await open.client.close().catch(() => {});
-      transport = "sse";
-      open.client = new Client(MCP_CLIENT_INFO);
-      await open.client.connect(
-        new SSEClientTransport(url, { fetch: fetchFn, requestInit: { headers }, eventSourceInit: { fetch: fetchFn } }),
-        connectOptions(),
-      );
-    }
-    return operation({ client: open.client, transport, signal: controller.signal, remainingMs });
+  const exchange: McpExchange = {
+    fetch: guardedFetch({ allowInsecure: target.allowInsecure, signal: controller.signal, observed }),
+    signal: controller.signal,
+    remainingMs: () => Math.max(1, timeoutMs - (Date.now() - started)),
+    headers: { ...target.headers, ...credentialHeaders(target.auth) },
+    onEnd: (cleanup) => cleanups.push(cleanup),
   };
-
   try {
-    return await Promise.race([run(), deadline]);
+    return await Promise.race([run(exchange), deadline]);
   } catch (error) {
     throw classifyFailure(error, { phase, timedOut, timeoutMs, observed, secrets: credentialSecrets(target.auth) });
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     controller.abort();
-    await open.client?.close().catch(() => {});
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
   }
+}
+
+/** The server URL of a target, or `mcp_unreachable` for one that is not a URL. */
+export function serverUrlOf(target: McpTarget): URL {
+  try {
+    return new URL(target.serverUrl);
+  } catch {
+    throw new McpClientError("mcp_unreachable", "The MCP server URL is not a valid URL");
+  }
+}
+
+/**
+ * Runs `operation` against a connected MCP SDK client and always tears it down: Streamable HTTP first, the legacy
+ * SSE transport on the fallback signal. A call to a server discovered on a stateless revision connects without a
+ * round trip (the stored discovery is adopted) and falls back to the handshake if the server refuses that revision;
+ * every other call makes the 2025-era handshake. Bounded by the target's timeout, connect included
+ * ({@link withMcpExchange}).
+ */
+export async function withMcpSession<T>(
+  target: McpTarget,
+  phase: McpPhase,
+  operation: (session: McpSession) => Promise<T>,
+): Promise<T> {
+  const url = serverUrlOf(target);
+  return withMcpExchange(target, phase, async (exchange) => {
+    const { fetch: fetchFn, headers, remainingMs } = exchange;
+    const open: { client?: Client } = {};
+    exchange.onEnd(async () => open.client?.close());
+    const connectOptions = () => ({ timeout: remainingMs(), signal: exchange.signal });
+    const streamable = () =>
+      new StreamableHTTPClientTransport(url, {
+        fetch: withoutStandaloneStream(fetchFn),
+        requestInit: { headers },
+        reconnectionOptions: NO_RECONNECT,
+      });
+    const session = (transport: McpTransportKind, lane: McpCallLane): McpSession => ({
+      client: open.client as Client,
+      transport,
+      lane,
+      signal: exchange.signal,
+      remainingMs,
+    });
+
+    /** A stateless server: the stored discovery is adopted, so the operation's own request is the only one. */
+    const runStateless = async (): Promise<T> => {
+      open.client = new Client(MCP_CLIENT_INFO);
+      await open.client.connect(streamable(), {
+        ...connectOptions(),
+        prior: priorDiscoveryFor(target.server as NonNullable<McpTarget["server"]>),
+      });
+      return operation(session("streamable-http", "stateless"));
+    };
+
+    /**
+     * A client that knows nothing yet. A call makes the 2025-era handshake (`initialize`,
+     * `notifications/initialized`) before the operation. Discovery lets the SDK probe with `server/discover` first
+     * (`mode: "auto"`), so a stateless server is recognised and its revision stored, while a 2025-era server answers
+     * the probe with an error and gets the handshake. The legacy SSE transport only exists in the 2024-11-05
+     * revision, so it is never probed.
+     */
+    const runFresh = async (): Promise<T> => {
+      let transport: McpTransportKind = "streamable-http";
+      open.client = new Client(MCP_CLIENT_INFO, phase === "discover" ? { versionNegotiation: { mode: "auto" } } : {});
+      try {
+        await open.client.connect(streamable(), connectOptions());
+      } catch (error) {
+        if (!isLegacySseSignal(error)) throw error;
+        await open.client.close().catch(() => {});
+        transport = "sse";
+        open.client = new Client(MCP_CLIENT_INFO);
+        await open.client.connect(
+          new SSEClientTransport(url, {
+            fetch: fetchFn,
+            requestInit: { headers },
+            eventSourceInit: { fetch: fetchFn },
+          }),
+          connectOptions(),
+        );
+      }
+      return operation(session(transport, "handshake"));
+    };
+
+    if (phase !== "call" || callLaneFor(target.server) !== "stateless") return runFresh();
+    try {
+      return await runStateless();
+    } catch (error) {
+      if (!isRevisionRefusedSignal(error)) throw error;
+      await open.client?.close().catch(() => {});
+      return runFresh();
+    }
+  });
 }
 
 interface FailureContext {

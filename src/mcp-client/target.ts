@@ -17,6 +17,15 @@ export const DEFAULT_API_KEY_HEADER = "X-API-Key";
 /** Default bound on connecting and on each call (SPEC §6.7: 30 s). */
 export const DEFAULT_MCP_TIMEOUT_MS = 30_000;
 
+/**
+ * What discovery learnt about a server (stored in the connection's `capabilities`, SPEC §6.1): the protocol revision
+ * it negotiated and the capabilities it declared. A call uses it to pick its protocol lane (./lanes.ts).
+ */
+export interface McpServerFacts {
+  protocolVersion: string;
+  capabilities: Record<string, unknown>;
+}
+
 /** One MCP server as we talk to it. */
 export interface McpTarget {
   serverUrl: string;
@@ -27,6 +36,8 @@ export interface McpTarget {
   allowInsecure: boolean;
   /** Extra headers sent on every request (a connection's `default_headers`); never overrides auth. */
   headers?: Record<string, string>;
+  /** What discovery stored about the server; absent when it was never discovered (then calls use the handshake). */
+  server?: McpServerFacts;
 }
 
 /**

@@ -72,6 +72,32 @@ export function schemaDialect(schema: Record<string, unknown>): SchemaDraft {
 }
 
 const MAX_ISSUES = 20;
+/** Bound on the per-isolate cache of compiled validators (one per distinct tool schema). */
+const VALIDATOR_CACHE_ENTRIES = 256;
+
+/**
+ * Validators by the JSON text of their schema, per isolate: compiling one (copying the schema, resolving its `$ref`
+ * ids) cost more than validating small arguments, and a connection's tools are called again and again. Keyed by the
+ * text, not by a connection, so a refreshed tool with a changed schema gets a new validator and identical schemas of
+ * different connections share one; a validator holds no state between validations. Oldest entries go first.
+ */
+const validators = new Map<string, Validator | null>();
+
+function validatorFor(schema: Record<string, unknown>): Validator | null {
+  const key = JSON.stringify(schema);
+  let validator = validators.get(key);
+  if (validator === undefined) {
+    try {
+      // The validator annotates the schema it is given (resolved $ref ids); keep the stored copy clean.
+      validator = new Validator(structuredClone(schema) as Schema, schemaDialect(schema), false);
+    } catch {
+      validator = null;
+    }
+    if (validators.size >= VALIDATOR_CACHE_ENTRIES) validators.delete(validators.keys().next().value as string);
+    validators.set(key, validator);
+  }
+  return validator;
+}
 
 /**
  * Checks tool arguments against the tool's input schema before anything is sent upstream (SPEC §6.7), with
@@ -82,11 +108,8 @@ export function checkToolArguments(schema: Record<string, unknown>, args: unknow
   if (!isObject(args)) {
     return { ok: false, issues: [{ path: "", keyword: "type", message: "arguments must be a JSON object" }] };
   }
-  let validator: Validator;
-  try {
-    // The validator annotates the schema it is given (resolved $ref ids); keep the stored copy clean.
-    validator = new Validator(structuredClone(schema) as Schema, schemaDialect(schema), false);
-  } catch {
+  const validator = validatorFor(schema);
+  if (!validator) {
     return { ok: false, issues: [{ path: "", keyword: "$schema", message: "the tool's input schema cannot be used" }] };
   }
   const result = validator.validate(args);

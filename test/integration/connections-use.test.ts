@@ -1,9 +1,14 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { proxiedConnection } from "../../src/connections/session-companions";
-import { tokensAssociatedData } from "../../src/connections/store";
+import {
+  connectionBySessionQuery,
+  connectionBySessionStatement,
+  tokensAssociatedData,
+} from "../../src/connections/store";
 import { encryptString } from "../../src/crypto/aes-gcm";
 import { keyringFor } from "../../src/crypto/keyring";
+import { getDb } from "../../src/db/client";
 import { getConfig } from "../../src/platform/config";
 import { createFakeUpstream } from "../fakes/upstream";
 import { bodyFor, createConnection, type Summary, UPSTREAM, UPSTREAM_HOST } from "../helpers/connections";
@@ -428,5 +433,35 @@ describe("hot-path reads (SPEC §5.3: one storage read per authenticated request
     // The batch's two reads are the only reads (the background last_used_at write is an update).
     const reads = prepare.mock.calls.map(([sql]) => sql).filter((sql) => /^\s*select/i.test(sql));
     expect(reads).toHaveLength(2);
+  });
+
+  it("binds the once-compiled companion statement exactly like the drizzle query: only the session owner's live connection", async () => {
+    const owner = await signedInBrowser();
+    await signedInBrowser();
+    const live = await createConnection(owner, bodyFor("bearer"));
+    const deleted = await createConnection(owner, bodyFor("bearer"));
+    await owner.request(`/api/connections/${deleted.id}`, { method: "DELETE" });
+    const hashes = await env.DB.prepare(
+      "select s.token_hash as hash, s.user_id = c.user_id as owns from sessions s, connections c where c.id = ?",
+    )
+      .bind(live.id)
+      .all<{ hash: string; owns: number }>();
+    const ownerHash = hashes.results.find((row) => row.owns === 1)?.hash as string;
+    const strangerHash = hashes.results.find((row) => row.owns === 0)?.hash as string;
+    const viaDrizzle = (hash: string, id: string) => {
+      const { sql, params } = connectionBySessionQuery(getDb(env.DB), hash, id).toSQL();
+      return env.DB.prepare(sql)
+        .bind(...params)
+        .all();
+    };
+    for (const [hash, id, rows] of [
+      [ownerHash, live.id, 1],
+      [ownerHash, deleted.id, 0],
+      [strangerHash, live.id, 0],
+    ] as const) {
+      const compiled = await connectionBySessionStatement(env.DB, hash, id).all();
+      expect(compiled.results).toHaveLength(rows);
+      expect(compiled.results).toEqual((await viaDrizzle(hash, id)).results);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
+  createHandlerMcpServer,
   createOAuthMcpServer,
   createSseOnlyMcpServer,
   createStreamableMcpServer,
@@ -240,6 +241,36 @@ describe("MCP connections: create, refresh, call", () => {
       content: [{ type: "text", text: "over sse" }],
     });
     expect((await row(created.id))?.last_used_at).not.toBeNull();
+  });
+
+  it("calls a 2026-07-28 server with one tools/call and a 2025-era one with the handshake, as discovery stored; session and connection in one D1 batch", async () => {
+    const stateless = createHandlerMcpServer({ host: "mcp.stateless.test" });
+    const legacy = createStreamableMcpServer({ host: "mcp.legacy.test" });
+    interceptOutbound({ [stateless.host]: stateless.fetch, [legacy.host]: legacy.fetch });
+    const browser = await signedInBrowser();
+    const modern = (await createConnection(browser, mcpBody(stateless.url, { auth_type: "none" }))) as McpSummary;
+    expect(modern.capabilities).toMatchObject({ protocol_version: "2026-07-28", transport: "streamable-http" });
+    const old = (await createConnection(browser, mcpBody(legacy.url, { auth_type: "none" }))) as McpSummary;
+    expect(old.capabilities).toMatchObject({ protocol_version: "2025-11-25", transport: "streamable-http" });
+    stateless.requests.length = 0;
+    legacy.requests.length = 0;
+
+    const batch = vi.spyOn(env.DB, "batch");
+    const prepare = vi.spyOn(env.DB, "prepare");
+    expect(await expectData(await callTool(browser, modern.id, "echo", { text: "one request" }))).toEqual({
+      content: [{ type: "text", text: "one request" }],
+      is_error: false,
+    });
+    expect(batch).toHaveBeenCalledTimes(1);
+    expect(prepare.mock.calls.map(([sql]) => sql).filter((sql) => /^\s*select/i.test(sql))).toHaveLength(2);
+    expect(stateless.requests.map((r) => r.rpc)).toEqual([["tools/call"]]);
+
+    expect(await expectData(await callTool(browser, old.id, "echo", { text: "handshake" }))).toMatchObject({
+      content: [{ type: "text", text: "handshake" }],
+    });
+    expect(legacy.requests.map((r) => r.rpc)).toEqual([["initialize"], ["notifications/initialized"], ["tools/call"]]);
+    batch.mockRestore();
+    prepare.mockRestore();
   });
 
   it("refuses schema-invalid arguments with 400 and no upstream call; unknown tool 404; timeout 504", async () => {

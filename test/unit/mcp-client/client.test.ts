@@ -1,6 +1,8 @@
+import { McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { callMcpServerTool } from "../../../src/mcp-client/call";
-import { discoverMcpServer } from "../../../src/mcp-client/discover";
+import { discoveryColumns, storedServerFacts } from "../../../src/mcp-client/connection";
+import { discoverMcpServer, type McpDiscovery } from "../../../src/mcp-client/discover";
 import { isMcpClientError, type McpClientError } from "../../../src/mcp-client/errors";
 import type { McpAuth, McpTarget } from "../../../src/mcp-client/target";
 import type { McpToolRecord } from "../../../src/mcp-client/tools";
@@ -10,6 +12,8 @@ import {
   createStreamableMcpServer,
   FAKE_PNG_BASE64,
   type FakeMcpServer,
+  type FakeToolCall,
+  registerFakeTools,
 } from "../../fakes/mcp-servers";
 import { interceptOutbound } from "../../helpers/outbound";
 
@@ -59,7 +63,13 @@ describe("discovery", () => {
       input_schema: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } },
       output_schema: { type: "object" },
     });
-    expect(server.requests[0]?.rpc).toEqual(["initialize"]);
+    // The SDK probes for a stateless (2026-07-28) server first; a 2025-era one refuses and gets the handshake.
+    expect(server.requests.map((r) => r.rpc)).toEqual([
+      ["server/discover"],
+      ["initialize"],
+      ["notifications/initialized"],
+      ["tools/list"],
+    ]);
   });
 
   it("also works when the server answers plain JSON instead of an SSE stream", async () => {
@@ -268,5 +278,116 @@ describe("interop with the SDK's createMcpHandler (the stack of our own /mcp)", 
     expect((await callMcpServerTool(t, toolNamed(found.tools, "fail"), {})).is_error).toBe(true);
     const error = await failure(discoverMcpServer(target(server, { type: "bearer", token: "nope" })));
     expect(error.code).toBe("mcp_auth_failed");
+  });
+});
+
+describe("protocol lanes of a call (SPEC §6.7): stateless servers without a handshake, 2025-era ones with it", () => {
+  /** The target of a saved connection: what discovery stored decides the lane (as `targetFor` does). */
+  const discovered = (server: FakeMcpServer, found: McpDiscovery, auth?: McpAuth): McpTarget => ({
+    ...target(server, auth),
+    server: storedServerFacts({ capabilities: discoveryColumns(found).capabilities }),
+  });
+
+  it("calls a server discovered on the 2026-07-28 revision with one tools/call request and no initialize", async () => {
+    const server = createHandlerMcpServer({ token: "handler-token" });
+    interceptOutbound({ [server.host]: server.fetch });
+    const auth: McpAuth = { type: "bearer", token: "handler-token" };
+    const found = await discoverMcpServer(target(server, auth));
+    expect(found.protocol_version).toBe("2026-07-28");
+    expect(found.server).toEqual({ name: "fake-handler", version: "3.0.0" });
+    server.requests.length = 0;
+    const t = discovered(server, found, auth);
+    expect(await callMcpServerTool(t, toolNamed(found.tools, "add"), { a: 2, b: 5 })).toEqual({
+      content: [{ type: "text", text: "7" }],
+      structured_content: { sum: 7 },
+      is_error: false,
+    });
+    expect(await callMcpServerTool(t, toolNamed(found.tools, "fail"), { reason: "no" })).toEqual({
+      content: [{ type: "text", text: "failed: no" }],
+      is_error: true,
+    });
+    expect(server.requests.map((r) => [r.method, r.rpc, r.status])).toEqual([
+      ["POST", ["tools/call"], 200],
+      ["POST", ["tools/call"], 200],
+    ]);
+    expect(server.requests[0]?.headers).toMatchObject({
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": "tools/call",
+      "mcp-name": "add",
+      authorization: "Bearer handler-token",
+    });
+    expect(server.calls.map((c) => c.name)).toEqual(["add", "fail"]);
+  });
+
+  it("calls a 2025-era server with initialize and notifications/initialized first, and opens no GET stream", async () => {
+    const server = createStreamableMcpServer({ jsonResponse: true });
+    interceptOutbound({ [server.host]: server.fetch });
+    const found = await discoverMcpServer(target(server));
+    expect(found.protocol_version).toBe("2025-11-25");
+    server.requests.length = 0;
+    expect(await callMcpServerTool(discovered(server, found), toolNamed(found.tools, "echo"), { text: "hi" })).toEqual({
+      content: [{ type: "text", text: "hi" }],
+      is_error: false,
+    });
+    expect(server.requests.map((r) => [r.method, r.rpc])).toEqual([
+      ["POST", ["initialize"]],
+      ["POST", ["notifications/initialized"]],
+      ["POST", ["tools/call"]],
+    ]);
+    expect(server.requests[2]?.headers["mcp-protocol-version"]).toBe("2025-11-25");
+  });
+
+  it("makes the handshake after all when a server stored as stateless now refuses the revision, running the tool once", async () => {
+    const modern = createHandlerMcpServer({ host: "mcp.downgraded.test" });
+    interceptOutbound({ [modern.host]: modern.fetch });
+    const found = await discoverMcpServer(target(modern));
+    expect(found.protocol_version).toBe("2026-07-28");
+    // The same URL now answers with a 2025-era server.
+    const legacy = createStreamableMcpServer({ host: "mcp.downgraded.test" });
+    interceptOutbound({ [legacy.host]: legacy.fetch });
+    expect(await callMcpServerTool(discovered(legacy, found), toolNamed(found.tools, "echo"), { text: "x" })).toEqual({
+      content: [{ type: "text", text: "x" }],
+      is_error: false,
+    });
+    expect(legacy.requests.map((r) => [r.rpc, r.status])).toEqual([
+      [["tools/call"], 400],
+      [["initialize"], 200],
+      [["notifications/initialized"], 202],
+      [["tools/call"], 200],
+    ]);
+    expect(legacy.calls).toHaveLength(1);
+  });
+
+  it("sends a stateful server's Mcp-Session-Id back on every request after initialize", async () => {
+    const calls: FakeToolCall[] = [];
+    const server = new McpServer({ name: "fake-stateful", version: "1.0.0" });
+    registerFakeTools(server, calls, { latencyMs: 0 });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => "session-4711",
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    const seen: (string | null)[] = [];
+    interceptOutbound({
+      "mcp.stateful.test": async (request) => {
+        seen.push(request.headers.get("mcp-session-id"));
+        return transport.handleRequest(request);
+      },
+    });
+    const tool: McpToolRecord = { name: "echo", description: "", input_schema: { type: "object" } };
+    const result = await callMcpServerTool(target({ url: "https://mcp.stateful.test/mcp" }), tool, { text: "kept" });
+    expect(result).toEqual({ content: [{ type: "text", text: "kept" }], is_error: false });
+    expect(seen).toEqual([null, "session-4711", "session-4711"]);
+    expect(calls).toEqual([{ name: "echo", arguments: { text: "kept" } }]);
+  });
+
+  it("uses the handshake for a connection that was never discovered", async () => {
+    const server = createHandlerMcpServer();
+    interceptOutbound({ [server.host]: server.fetch });
+    const tool: McpToolRecord = { name: "echo", description: "", input_schema: { type: "object" } };
+    expect((await callMcpServerTool(target(server), tool, { text: "plain" })).content).toEqual([
+      { type: "text", text: "plain" },
+    ]);
+    expect(server.requests.map((r) => r.rpc)).toEqual([["initialize"], ["notifications/initialized"], ["tools/call"]]);
   });
 });
