@@ -10,9 +10,10 @@
  * {@link GATEWAY_LIST_REFRESH_MS} old, and never used once the read behind it *started* that long ago (D1 is
  * strongly consistent, so a read started after a commit sees it).
  *
- * What a stale entry can do in between is list a tool: it cannot run one against a removed or blocked connection,
- * because a gateway call re-reads the connection (`findConnection`) and answers "connect required" when it is
- * gone or unusable. Failed reads are not cached. Pure apart from the injected loader, clock and generation.
+ * What a stale entry can do in between is list a tool: it cannot run one against a removed connection, because a
+ * gateway call re-reads the connection (`findConnection`) and answers "connect required" when it is gone; a
+ * connection changed elsewhere is called as it now stands in D1. Failed reads are not cached. Pure apart from the
+ * injected loader, clock and generation.
  */
 export const GATEWAY_LIST_REFRESH_MS = 2_000;
 export const GATEWAY_LIST_MAX_STALENESS_MS = 5_000;

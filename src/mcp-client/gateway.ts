@@ -191,7 +191,7 @@ function listingCacheFor(env: Env): UserListCache<UserMcpTools[]> {
 /**
  * {@link mcpGatewayTools} from the isolate's per-user listing cache (gateway-cache.ts: this isolate's own
  * connection changes show at once, anyone else's within 5 s), so `/mcp` does not read D1 on every request.
- * Calls still re-read their connection, so a stale listing never runs a removed or blocked connection.
+ * Calls still re-read their connection, so a stale listing never runs a removed connection.
  * A background re-read, when one starts, is handed to `waitUntil`.
  */
 export async function cachedMcpGatewayTools(
