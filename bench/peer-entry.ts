@@ -82,6 +82,21 @@ const provider = new OAuthProvider({
   resourceMetadata: { resource: "http://localhost:8787/mcp" },
 });
 
+/**
+ * The provider's env (its KV binding named OAUTH_KV), built once per isolate like ours: a fresh object per
+ * request would miss every per-`env` cache behind it (the parsed configuration, the drizzle client) and charge
+ * the peer a configuration parse per request that our Worker does not pay.
+ */
+const peerEnvs = new WeakMap<Env, Env & { OAUTH_KV: KVNamespace }>();
+function peerEnvFor(env: Env): Env & { OAUTH_KV: KVNamespace } {
+  let peerEnv = peerEnvs.get(env);
+  if (!peerEnv) {
+    peerEnv = { ...env, OAUTH_KV: env.KV };
+    peerEnvs.set(env, peerEnv);
+  }
+  return peerEnv;
+}
+
 export default {
   ...indexWorker,
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
@@ -89,6 +104,6 @@ export default {
     // APP_URL. Seen through APP_URL's origin, both check the same `{APP_URL}/mcp` audience.
     const url = new URL(request.url);
     const seen = new Request(new URL(`${url.pathname}${url.search}`, env.APP_URL), request);
-    return provider.fetch(seen, { ...env, OAUTH_KV: env.KV } as never, ctx);
+    return provider.fetch(seen, peerEnvFor(env) as never, ctx);
   },
 };

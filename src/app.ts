@@ -12,7 +12,7 @@ import { healthRoutes } from "./health/routes";
 import { internalRoutes } from "./internal/routes";
 import { createMcpRoutes } from "./mcp/routes";
 import { createWorkflowsPort } from "./mcp/workflows-port";
-import { mcpGatewayTools } from "./mcp-client/gateway";
+import { cachedMcpGatewayTools } from "./mcp-client/gateway";
 import { mcpClientMetadataRoutes, mcpOAuthRoutes } from "./mcp-client/oauth-routes";
 import { mcpClientRoutes } from "./mcp-client/routes";
 import { oauthClientRoutes } from "./oauth-client/routes";
@@ -77,9 +77,9 @@ export function createApp() {
         workflows: (c) =>
           createWorkflowsPort({ env: c.env, log: c.var.log, waitUntil: (p) => c.executionCtx.waitUntil(p) }),
         // The gateway (SPEC §8): the user's MCP connections' tools and Paragon actions, called at the edge with
-        // credentials injected there.
-        extraTools: async (principal, env) => [
-          ...(await mcpGatewayTools(principal, env)),
+        // credentials injected there; both listings are cached per isolate (bounds: gateway-cache.ts, mcp-tools.ts).
+        extraTools: async (principal, env, waitUntil) => [
+          ...(await cachedMcpGatewayTools(principal, env, waitUntil)),
           ...(await paragonGatewayTools(principal, getConfig(env))),
         ],
       }),

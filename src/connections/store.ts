@@ -11,6 +11,7 @@ import {
   sessions,
 } from "../db/schema";
 import { AppError } from "../platform/errors";
+import { noteConnectionsChanged } from "./changes";
 import { type ConnectionData, DATA_SCHEMAS } from "./data";
 import { type StatusEvent, transitionStatus } from "./status";
 
@@ -239,6 +240,8 @@ function nameTaken(name: string): AppError {
 }
 
 // ---- writes ---------------------------------------------------------------------------------------
+// Each write that can change a listing notes it (changes.ts) once D1 has answered, so this isolate's caches of
+// connection-derived data never serve what it has just changed.
 
 export type NewConnection = Omit<typeof connections.$inferInsert, "status" | "statusReason" | "encryptionKeyId"> & {
   /** Whether the connection waits for an authorization (OAuth) before it can be used. */
@@ -267,7 +270,8 @@ export async function insertConnection(db: Database, values: NewConnection): Pro
     .catch((error: unknown) => {
       if (String((error as Error)?.cause ?? error).includes("UNIQUE constraint failed")) throw nameTaken(columns.name);
       throw error;
-    });
+    })
+    .finally(noteConnectionsChanged);
 }
 
 /** A connection as far as a write needs it: whose it is, and where its status stands. */
@@ -300,7 +304,8 @@ export async function updateConnection(
     })
     .where(and(eq(connections.id, current.id), eq(connections.userId, current.userId)))
     .returning()
-    .get();
+    .get()
+    .finally(noteConnectionsChanged);
 }
 
 /** Moves a connection's status (and writes `extra` columns in the same statement), without reading it back. */
@@ -313,7 +318,8 @@ export async function applyStatusEvent(
   await db
     .update(connections)
     .set({ ...extra, ...statusColumns(current, event) })
-    .where(and(eq(connections.id, current.id), eq(connections.userId, current.userId)));
+    .where(and(eq(connections.id, current.id), eq(connections.userId, current.userId)))
+    .finally(noteConnectionsChanged);
 }
 
 function statusColumns(
@@ -330,7 +336,8 @@ export async function softDeleteConnection(db: Database, current: EncryptedConne
   await db
     .update(connections)
     .set({ deletedAt: now, updatedAt: now, ...statusColumns(current, { type: "deleted" }) })
-    .where(and(eq(connections.id, current.id), eq(connections.userId, current.userId)));
+    .where(and(eq(connections.id, current.id), eq(connections.userId, current.userId)))
+    .finally(noteConnectionsChanged);
 }
 
 /** `last_used_at` is a health signal, not an audit log: minute precision keeps the hot path write-free. */

@@ -1,3 +1,4 @@
+import { connectionsGeneration } from "../connections/changes";
 import type { CredentialContext } from "../connections/credentials";
 import { findConnection } from "../connections/store";
 import { keyringFor } from "../crypto/keyring";
@@ -7,6 +8,7 @@ import { isAppError } from "../platform/errors";
 import { createLogger } from "../platform/logger";
 import type { McpToolCallResult } from "./call";
 import { asMcpConnection, callMcpTool, listMcpToolsForUser, mcpAuthorizeLink, type UserMcpTools } from "./connection";
+import { UserListCache } from "./gateway-cache";
 
 /**
  * The gateway of SPEC §8: the signed-in user's MCP connections' tools, re-offered on our own `/mcp` with stable
@@ -162,17 +164,53 @@ function toolsOf(
 
 /**
  * The gateway tools of one user, per request: every MCP connection's stored tools (no upstream call to list them),
- * named `<connection-slug>__<tool>`, each behind `connections:use`.
+ * named `<connection-slug>__<tool>`, each behind `connections:use`. Reads the user's connections from D1; `/mcp`
+ * uses {@link cachedMcpGatewayTools} instead.
  */
 export async function mcpGatewayTools(principal: { userId: string }, env: Env): Promise<GatewayTool[]> {
   const context = credentialContextOf(env);
-  const entries = await listMcpToolsForUser(context, principal.userId);
+  return gatewayToolsOf(context, principal.userId, await listMcpToolsForUser(context, principal.userId));
+}
+
+const listingCaches = new WeakMap<D1Database, UserListCache<UserMcpTools[]>>();
+
+/** The isolate's cache of users' MCP connection listings for this database (bound: see gateway-cache.ts). */
+function listingCacheFor(env: Env): UserListCache<UserMcpTools[]> {
+  let cache = listingCaches.get(env.DB);
+  if (!cache) {
+    const context = credentialContextOf(env);
+    cache = new UserListCache({
+      load: (userId) => listMcpToolsForUser(context, userId),
+      generation: connectionsGeneration,
+    });
+    listingCaches.set(env.DB, cache);
+  }
+  return cache;
+}
+
+/**
+ * {@link mcpGatewayTools} from the isolate's per-user listing cache (gateway-cache.ts: this isolate's own
+ * connection changes show at once, anyone else's within 5 s), so `/mcp` does not read D1 on every request.
+ * Calls still re-read their connection, so a stale listing never runs a removed connection.
+ * A background re-read, when one starts, is handed to `waitUntil`.
+ */
+export async function cachedMcpGatewayTools(
+  principal: { userId: string },
+  env: Env,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<GatewayTool[]> {
+  const { value, refresh } = await listingCacheFor(env).get(principal.userId);
+  if (refresh) waitUntil(refresh.catch(() => {}));
+  return gatewayToolsOf(credentialContextOf(env), principal.userId, value);
+}
+
+function gatewayToolsOf(context: CredentialContext, userId: string, entries: UserMcpTools[]): GatewayTool[] {
   const taken = new Set<string>();
   const slugs = new Map<string, number>();
   return entries.flatMap((entry) => {
     const base = connectionSlug(entry.connection.name);
     const seen = slugs.get(base) ?? 0;
     slugs.set(base, seen + 1);
-    return toolsOf(context, principal.userId, entry, seen === 0 ? base : `${base}-${seen + 1}`, taken);
+    return toolsOf(context, userId, entry, seen === 0 ? base : `${base}-${seen + 1}`, taken);
   });
 }

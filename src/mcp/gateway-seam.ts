@@ -23,7 +23,12 @@ export interface ExtraTool {
   }>;
 }
 
-export type ExtraToolsProvider = (principal: McpPrincipal, env: Env) => Promise<readonly ExtraTool[]>;
+/** `waitUntil` lets a provider finish background work (a cache refresh) after the answer. */
+export type ExtraToolsProvider = (
+  principal: McpPrincipal,
+  env: Env,
+  waitUntil: (promise: Promise<unknown>) => void,
+) => Promise<readonly ExtraTool[]>;
 
 export const NO_EXTRA_TOOLS: ExtraToolsProvider = async () => [];
 

@@ -114,7 +114,7 @@ export function createMcpRoutes(options: McpRoutesOptions) {
     if (!headers.has("host")) headers.set("host", new URL(c.req.url).host);
     const request = new Request(c.req.raw.url, { method: c.req.method, headers, body });
     const extraTools = principal.scopes.includes("connections:use")
-      ? (await extraToolsFor(principal, c.env)).filter(
+      ? (await extraToolsFor(principal, c.env, (p) => c.executionCtx.waitUntil(p))).filter(
           (tool) => GATEWAY_TOOL_NAME.test(tool.name) && !Object.hasOwn(TOOL_SCOPES, tool.name),
         )
       : [];

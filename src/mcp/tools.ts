@@ -14,19 +14,52 @@ export const MAX_WAIT_SECONDS = 50;
 const POLL_INTERVAL_MS = 1_000;
 const LIST_LIMIT = 100;
 
+/**
+ * `tools/list` asks each tool's schema for its JSON Schema on every request (the SDK calls the Standard JSON
+ * Schema method `~standard.jsonSchema.input`), and zod converts afresh each time — the largest part of a
+ * `tools/list` after the transport. Our schemas are module constants, so each is converted once per isolate and
+ * every caller gets its own copy (nothing downstream can change what the next request lists). Validation is
+ * zod's own, untouched.
+ */
+export function withJsonSchemaConvertedOnce<T extends z.ZodType>(schema: T): T {
+  const standard = schema["~standard"];
+  const convert = standard.jsonSchema.input;
+  const converted = new Map<string, Record<string, unknown>>();
+  schema["~standard"] = {
+    ...standard,
+    jsonSchema: {
+      ...standard.jsonSchema,
+      input: (options) => {
+        const key = JSON.stringify(options);
+        let json = converted.get(key);
+        if (!json) {
+          json = convert(options);
+          converted.set(key, json);
+        }
+        return structuredClone(json);
+      },
+    },
+  };
+  return schema;
+}
+
 // Tool input schemas, built once per isolate (a server is built per request; its schemas need not be).
-const NO_INPUT = z.object({});
-const EXECUTE_WORKFLOW_INPUT = z.object({
-  workflow_id: z.string().min(1).max(100),
-  inputs: z.record(z.string(), z.unknown()).default({}),
-  wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
-});
-const EXECUTION_STATUS_INPUT = z.object({ execution_id: z.string().min(1).max(100) });
-const EXECUTE_AGENT_INPUT = z.object({
-  agent_id: z.string().min(1).max(100),
-  input: z.string().min(1).max(32_000),
-  wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
-});
+const NO_INPUT = withJsonSchemaConvertedOnce(z.object({}));
+const EXECUTE_WORKFLOW_INPUT = withJsonSchemaConvertedOnce(
+  z.object({
+    workflow_id: z.string().min(1).max(100),
+    inputs: z.record(z.string(), z.unknown()).default({}),
+    wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+  }),
+);
+const EXECUTION_STATUS_INPUT = withJsonSchemaConvertedOnce(z.object({ execution_id: z.string().min(1).max(100) }));
+const EXECUTE_AGENT_INPUT = withJsonSchemaConvertedOnce(
+  z.object({
+    agent_id: z.string().min(1).max(100),
+    input: z.string().min(1).max(32_000),
+    wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+  }),
+);
 
 export interface ToolCallRecord {
   tool: string;

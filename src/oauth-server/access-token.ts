@@ -13,7 +13,7 @@ import { ACCESS_TOKEN_ALGORITHM, type SigningKeys } from "./signing-keys";
  */
 export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
 /** Clock skew tolerated between isolates (RFC 7519 §4.1.4 allows "some small leeway"). */
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 5;
 /** RFC 9068 §2.1: the `typ` header of an access-token JWT. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 

@@ -3,11 +3,12 @@ import { type Database, getDb } from "../db/client";
 import type { AppConfig } from "../platform/config";
 import type { AppEnv } from "../platform/context";
 import { OAuthError } from "../platform/oauth-error";
-import { ACCESS_TOKEN_TTL_SECONDS } from "./access-token";
+import { ACCESS_TOKEN_TTL_SECONDS, verifyAccessToken } from "./access-token";
 import { issuerFor, mcpResourceFor } from "./metadata";
 import { RevokedGrantsCache } from "./revocation-cache";
 import { type SigningKeys, signingKeysFor } from "./signing-keys";
 import { listGrantsRevokedSince, revokeGrant } from "./store";
+import { VerifiedTokenMemo } from "./verified-tokens";
 
 /** What every authorization-server handler needs, read once per request. */
 export interface OAuthServerContext {
@@ -66,4 +67,27 @@ export async function revokeGrantNow(d1: D1Database, grantId: string, reason: st
   const changed = await revokeGrant(d1, grantId, reason, now);
   revokedGrantsFor(d1).markRevoked(grantId);
   return changed;
+}
+
+const verifiedTokenMemos = new WeakMap<SigningKeys, Map<string, VerifiedTokenMemo>>();
+
+/**
+ * The isolate's memo of verified access tokens for these keys, issuer and audience (verified-tokens.ts): a
+ * token's signature and claims are checked once, its expiry on every use.
+ */
+export function verifiedTokensFor(keys: SigningKeys, issuer: string, audience: string): VerifiedTokenMemo {
+  let byTarget = verifiedTokenMemos.get(keys);
+  if (!byTarget) {
+    byTarget = new Map();
+    verifiedTokenMemos.set(keys, byTarget);
+  }
+  const target = `${issuer} ${audience}`;
+  let memo = byTarget.get(target);
+  if (!memo) {
+    memo = new VerifiedTokenMemo({
+      verify: (token, nowSeconds) => verifyAccessToken(keys, token, { issuer, audience, nowSeconds }),
+    });
+    byTarget.set(target, memo);
+  }
+  return memo;
 }

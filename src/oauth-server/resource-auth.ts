@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../platform/context";
-import { verifyAccessToken } from "./access-token";
-import { oauthServerContext, requireSigningKeys, revokedGrantsFor } from "./context";
+import { oauthServerContext, requireSigningKeys, revokedGrantsFor, verifiedTokensFor } from "./context";
 import { protectedResourceMetadataUrlFor } from "./metadata";
 import type { Scope } from "./scopes";
 import { bearerChallenge, NO_STORE_HEADERS } from "./wire";
@@ -24,7 +23,7 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
  * Authenticates a request to `/mcp` (RFC 6750; RFC 9728 §5.1; MCP authorization "Access Token Usage"):
  * the token only in the `Authorization` header — a token in the query string is refused (RFC 6750 §2.3
  * is not offered; URLs end up in logs); signature, issuer, `typ` and audience = `{APP_URL}/mcp`
- * checked with no storage read; then the grant against the per-isolate revoked-grants cache
+ * checked with no storage read (once per token per isolate, expiry on every request: verified-tokens.ts); then the grant against the per-isolate revoked-grants cache
  * (≤ 4 s stale, see revocation-cache.ts). Failures are 401 with `WWW-Authenticate` naming the
  * resource metadata; the reason is logged, not sent.
  */
@@ -56,11 +55,7 @@ export async function authenticateBearer(c: Context<AppEnv>): Promise<BearerChec
     );
   const token = match[1] as string;
   const keys = await requireSigningKeys(ctx.config);
-  const verified = await verifyAccessToken(keys, token, {
-    issuer: ctx.issuer,
-    audience: ctx.resource,
-    nowSeconds: Math.floor(ctx.now / 1000),
-  });
+  const verified = await verifiedTokensFor(keys, ctx.issuer, ctx.resource).check(token, Math.floor(ctx.now / 1000));
   const invalid = () =>
     bearerChallenge({
       resourceMetadata,

@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callMcpServerTool } from "../../src/mcp-client/call";
 import { discoverMcpServer } from "../../src/mcp-client/discover";
@@ -71,6 +71,64 @@ describe("the /mcp gateway", () => {
     expect(jit.structuredContent).toMatchObject({
       connect_required: { connection_id: linear.id, url: expect.stringContaining(linear.id) },
     });
+  });
+
+  it("lists a connection's tools from the next request on after it is created, renamed or deleted (per-isolate cache invalidated by the write)", async () => {
+    const docs = createStreamableMcpServer({ host: "mcp.changing.test" });
+    interceptOutbound({ [docs.host]: docs.fetch });
+    const { browser, tokens } = await obtainTokens({ scope: "connections:use workflows:read" });
+    const gatewayNames = async () =>
+      (await rpc<ToolList>(tokens.access_token, "tools/list")).tools
+        .map((tool) => tool.name)
+        .filter((name) => name.includes("__"));
+    expect(await gatewayNames()).toEqual([]);
+
+    const created = await createConnection(browser, {
+      name: "Changing",
+      connection_method: "mcp",
+      provider: "custom_mcp",
+      mcp_server_url: docs.url,
+      data: { auth_type: "none" },
+    });
+    expect(await gatewayNames()).toContain("changing__echo");
+
+    const renamed = await browser.json(`/api/connections/${created.id}`, "PATCH", { name: "Renamed" });
+    expect(renamed.status).toBe(200);
+    const afterRename = await gatewayNames();
+    expect(afterRename).toContain("renamed__echo");
+    expect(afterRename).not.toContain("changing__echo");
+
+    const deleted = await browser.request(`/api/connections/${created.id}`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    expect(await gatewayNames()).toEqual([]);
+  });
+
+  it("a tool still listed after its connection was deleted elsewhere cannot reach the server: it answers connect required", async () => {
+    const docs = createStreamableMcpServer({ host: "mcp.removed.test" });
+    interceptOutbound({ [docs.host]: docs.fetch });
+    const { browser, tokens } = await obtainTokens({ scope: "connections:use workflows:read" });
+    const created = await createConnection(browser, {
+      name: "Removed",
+      connection_method: "mcp",
+      provider: "custom_mcp",
+      mcp_server_url: docs.url,
+      data: { auth_type: "none" },
+    });
+    expect((await rpc<ToolList>(tokens.access_token, "tools/list")).tools.map((t) => t.name)).toContain(
+      "removed__echo",
+    );
+    // Deleted by another isolate (or directly in D1): this isolate's listing is not told, for up to 5 s.
+    await env.DB.prepare("update connections set deleted_at = ?, status = 'revoked' where id = ?")
+      .bind(Date.now(), created.id)
+      .run();
+    const upstreamCalls = docs.requests.length;
+    const answer = await rpc<ToolAnswer>(tokens.access_token, "tools/call", {
+      name: "removed__echo",
+      arguments: { text: "x" },
+    });
+    expect(answer.isError).toBe(true);
+    expect(answer.structuredContent).toMatchObject({ connect_required: { connection_id: created.id } });
+    expect(docs.requests.length).toBe(upstreamCalls);
   });
 
   it("offers no gateway tools to a token without connections:use", async () => {

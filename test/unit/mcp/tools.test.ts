@@ -1,8 +1,9 @@
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
+import * as z from "zod";
 import { scopesRequiredBy } from "../../../src/mcp/tool-scopes";
-import { buildMcpServer, type ToolCallRecord } from "../../../src/mcp/tools";
+import { buildMcpServer, type ToolCallRecord, withJsonSchemaConvertedOnce } from "../../../src/mcp/tools";
 import type { ExecutionSummary, WorkflowToolsPort } from "../../../src/mcp/workflow-tools-port";
 
 const principal = {
@@ -175,6 +176,59 @@ describe("MCP tools (SPEC §8)", () => {
     expect(tools.map((tool) => tool.name)).toContain("github__create_issue");
     const result = await client.callTool({ name: "github__create_issue", arguments: { title: "Bug" } });
     expect(result.content).toEqual([{ type: "text", text: "created Bug" }]);
+  });
+});
+
+describe("withJsonSchemaConvertedOnce (tools/list without a zod conversion per request)", () => {
+  const OPTIONS = { target: "draft-2020-12" } as const;
+  const shape = () =>
+    z.object({ workflow_id: z.string().min(1).max(100), inputs: z.record(z.string(), z.unknown()).default({}) });
+
+  it("lists exactly what zod itself converts, converting once", async () => {
+    const schema = shape();
+    const standard = schema["~standard"];
+    let conversions = 0;
+    schema["~standard"] = {
+      ...standard,
+      jsonSchema: {
+        ...standard.jsonSchema,
+        input: (options) => {
+          conversions += 1;
+          return standard.jsonSchema.input(options);
+        },
+      },
+    };
+    const once = withJsonSchemaConvertedOnce(schema);
+    const expected = shape()["~standard"].jsonSchema.input(OPTIONS);
+    expect(once["~standard"].jsonSchema.input(OPTIONS)).toEqual(expected);
+    expect(once["~standard"].jsonSchema.input(OPTIONS)).toEqual(expected);
+    expect(conversions).toBe(1);
+  });
+
+  it("hands every caller its own copy", () => {
+    const once = withJsonSchemaConvertedOnce(shape());
+    const first = once["~standard"].jsonSchema.input(OPTIONS);
+    (first as { properties: Record<string, unknown> }).properties.injected = { type: "string" };
+    expect(once["~standard"].jsonSchema.input(OPTIONS)).not.toHaveProperty("properties.injected");
+  });
+
+  it("keeps zod's validation, defaults included", async () => {
+    const once = withJsonSchemaConvertedOnce(shape());
+    expect(await once["~standard"].validate({ workflow_id: "w1" })).toEqual({
+      value: { workflow_id: "w1", inputs: {} },
+    });
+    expect(once.safeParse({ workflow_id: "" }).success).toBe(false);
+  });
+
+  it("lists the same tool schemas on every request", async () => {
+    const first = (await (await connect(fakePort().port, [])).listTools()).tools;
+    const second = (await (await connect(fakePort().port, [])).listTools()).tools;
+    expect(second).toEqual(first);
+    expect(first.find((tool) => tool.name === "execute_workflow")?.inputSchema).toMatchObject({
+      type: "object",
+      properties: { workflow_id: { type: "string", minLength: 1, maxLength: 100 } },
+      required: ["workflow_id"],
+    });
   });
 });
 
