@@ -189,10 +189,13 @@ export const scenarios = [
       return {
         path: `/api/connections/${id}/proxy/me`,
         headers: { cookie },
-        // Before each run: new tokens that are inside the refresh margin, so every request of the first
-        // burst finds the token due. After it: how many refreshes reached the provider.
+        // Before each run: new tokens living 1 s, left to expire and to pass the refresh policy's minimum
+        // token age (MIN_TOKEN_AGE_MS, 2 s: a token younger than that is never refreshed on our initiative),
+        // so every request of the first burst finds the token due. After it: how many refreshes reached the
+        // provider (the refreshed token lives an hour, so exactly one is right).
         async beforeRun() {
-          await reconnectOAuthConnection(context, cookie, id, 60);
+          await reconnectOAuthConnection(context, cookie, id, 1);
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
           this.refreshCallsBefore = provider.state.refreshCalls;
         },
         afterRun() {
