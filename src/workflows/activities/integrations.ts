@@ -20,6 +20,8 @@ export interface IntegrationOperation {
   provider: string;
   /** Connection methods that can authorize the call. */
   connection_methods: readonly string[];
+  /** OAuth scopes the call needs; the provider's catalog entry requests them (checked by the catalog test). */
+  oauth_scopes: readonly string[];
   method: IntegrationMethod;
   /** Path under the provider's base URL; `{name}` is replaced by the URL-encoded param. */
   path: string;
@@ -44,6 +46,7 @@ export const INTEGRATION_OPERATIONS: readonly IntegrationOperation[] = [
     docs_url: "https://api.slack.com/methods/chat.postMessage",
     provider: "slack",
     connection_methods: ["oauth2", "bearer"],
+    oauth_scopes: ["chat:write"],
     method: "POST",
     path: "/chat.postMessage",
     params: z.strictObject({
@@ -64,6 +67,7 @@ export const INTEGRATION_OPERATIONS: readonly IntegrationOperation[] = [
     docs_url: "https://docs.github.com/en/rest/issues/issues#create-an-issue",
     provider: "github",
     connection_methods: ["oauth2", "bearer"],
+    oauth_scopes: ["repo"],
     method: "POST",
     path: "/repos/{owner}/{repo}/issues",
     params: z.strictObject({
@@ -84,6 +88,7 @@ export const INTEGRATION_OPERATIONS: readonly IntegrationOperation[] = [
     docs_url: "https://developers.notion.com/reference/post-page",
     provider: "notion",
     connection_methods: ["oauth2", "bearer"],
+    oauth_scopes: [] /* Notion authorizes by the pages shared with the integration, not by scopes */,
     method: "POST",
     path: "/v1/pages",
     params: z.strictObject({
@@ -103,6 +108,7 @@ export const INTEGRATION_OPERATIONS: readonly IntegrationOperation[] = [
     docs_url: "https://developers.google.com/gmail/api/reference/rest/v1/users.messages/send",
     provider: "google_gmail",
     connection_methods: ["oauth2"],
+    oauth_scopes: ["https://www.googleapis.com/auth/gmail.send"],
     method: "POST",
     path: "/gmail/v1/users/me/messages/send",
     params: z.strictObject({

@@ -23,6 +23,15 @@ describe("integration catalog", () => {
     },
   );
 
+  it.each(
+    INTEGRATION_OPERATIONS.filter((entry) => entry.connection_methods.includes("oauth2")).map(
+      (entry) => [`${entry.service}.${entry.operation}`, entry] as const,
+    ),
+  )("%s: its provider's OAuth authorization requests every scope the call needs", (_, entry) => {
+    const scopes = findProvider(entry.provider)?.oauth2?.default_scopes ?? [];
+    for (const scope of entry.oauth_scopes) expect(scopes).toContain(scope);
+  });
+
   it("declares the seeds' operations", () => {
     expect(INTEGRATION_OPERATIONS.map((entry) => `${entry.service}.${entry.operation}`)).toEqual([
       "slack.send_message",

@@ -40,13 +40,17 @@ export const COMMUNICATION_PROVIDERS: ProviderEntryInput[] = [
     id: "google_gmail",
     name: "Gmail",
     category: "communication",
-    description: "Mail, labels and threads of a Google account through the Gmail API.",
+    description: "Mail, labels and threads of a Google account through the Gmail API, and sending mail from it.",
     docs_url: "https://developers.google.com/gmail/api/reference/rest",
     logo: { monogram: "M", color: "#ea4335" },
     auth_methods: ["oauth2"],
     api_base_url: "https://gmail.googleapis.com",
     verify: { method: "GET", path: "/gmail/v1/users/me/profile" },
-    oauth2: googleOAuth(["https://www.googleapis.com/auth/gmail.readonly"]),
+    // `gmail.send` for the workflow integration operation gmail/send_email (users.messages.send).
+    oauth2: googleOAuth([
+      "https://www.googleapis.com/auth/gmail.readonly",
+      "https://www.googleapis.com/auth/gmail.send",
+    ]),
   },
   /** @see https://learn.microsoft.com/en-us/graph/api/resources/mail-api-overview */
   {
