@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import * as z from "zod";
 import type { SessionCompanion } from "../auth/session-auth";
-import { getDb } from "../db/client";
 import { CONNECTION_METHODS, CONNECTION_STATUSES } from "../db/schema";
 import type { AppEnv } from "../platform/context";
 import {
@@ -9,7 +8,7 @@ import {
   connectionBySessionStatement,
   connectionFromRaw,
   type EncryptedConnection,
-  listConnectionsQuery,
+  listConnectionsBySessionStatement,
 } from "./store";
 
 declare module "hono" {
@@ -53,14 +52,7 @@ export const connectionList: SessionCompanion = {
     if (c.req.method !== "GET" || c.req.path !== "/api/connections") return null;
     const query = listConnectionsQuerySchema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
     if (!query.success) return null;
-    return (tokenHash) => {
-      const { sql, params } = listConnectionsQuery(
-        getDb(c.env.DB),
-        { sessionTokenHash: tokenHash },
-        query.data,
-      ).toSQL();
-      return c.env.DB.prepare(sql).bind(...params);
-    };
+    return (tokenHash) => listConnectionsBySessionStatement(c.env.DB, tokenHash, query.data);
   },
   store(c, rows) {
     c.set("prefetchedConnections", rows.map(connectionFromRaw));

@@ -3,6 +3,7 @@ import { decryptString, encryptString, parseCiphertext } from "../crypto/aes-gcm
 import { CryptoError } from "../crypto/errors";
 import type { Keyring } from "../crypto/keyring";
 import { type Database, getDb } from "../db/client";
+import { compiledStatement } from "../db/compiled";
 import {
   type ConnectionMethodColumn,
   type ConnectionRow,
@@ -126,32 +127,21 @@ export function connectionBySessionQuery(db: Database, sessionTokenHash: string,
     .where(and(eq(sessions.tokenHash, sessionTokenHash), eq(connections.id, id), isNull(connections.deletedAt)));
 }
 
-/** Stand-ins for the two parameters, to find where drizzle puts each in the compiled statement. */
-const TOKEN_HASH_SLOT = "\u0000session-token-hash";
-const CONNECTION_ID_SLOT = "\u0000connection-id";
-let connectionBySessionSql: { sql: string; slots: ("tokenHash" | "id")[] } | undefined;
-
 /**
  * {@link connectionBySessionQuery} as a D1 statement, for the session companions of the proxy and the MCP tool
- * routes. The SQL text is compiled by drizzle once per isolate and only the parameters are bound per request:
- * building the query cost more CPU on the hot path than the D1 read itself (bench profile, issue 10).
+ * routes, compiled once per isolate (`db/compiled.ts`).
  */
 export function connectionBySessionStatement(
   d1: D1Database,
   sessionTokenHash: string,
   id: string,
 ): D1PreparedStatement {
-  if (!connectionBySessionSql) {
-    const { sql, params } = connectionBySessionQuery(getDb(d1), TOKEN_HASH_SLOT, CONNECTION_ID_SLOT).toSQL();
-    const slots = params.map((param) => {
-      if (param === TOKEN_HASH_SLOT) return "tokenHash" as const;
-      if (param === CONNECTION_ID_SLOT) return "id" as const;
-      throw new Error("connectionBySessionStatement: the query has a parameter that is not a slot");
-    });
-    connectionBySessionSql = { sql, slots };
-  }
-  const values = { tokenHash: sessionTokenHash, id };
-  return d1.prepare(connectionBySessionSql.sql).bind(...connectionBySessionSql.slots.map((slot) => values[slot]));
+  return compiledStatement(
+    d1,
+    "connections.by_session",
+    (slot) => connectionBySessionQuery(getDb(d1), slot("tokenHash"), slot("id")),
+    { tokenHash: sessionTokenHash, id },
+  );
 }
 
 /** A live connection of this user, or a 404 — another user's connection is indistinguishable from none. */
@@ -195,6 +185,35 @@ export function listConnectionsQuery(
           .innerJoin(sessions, eq(sessions.userId, connections.userId))
           .where(and(eq(sessions.tokenHash, owner.sessionTokenHash), ...where));
   return owned.orderBy(desc(connections.createdAt), desc(connections.id)).limit(filters.limit).offset(filters.offset);
+}
+
+/**
+ * {@link listConnectionsQuery} by session, as a D1 statement for the session companion of `GET /api/connections`,
+ * compiled once per isolate and filter shape (`db/compiled.ts`).
+ */
+export function listConnectionsBySessionStatement(
+  d1: D1Database,
+  sessionTokenHash: string,
+  filters: ConnectionListFilters,
+): D1PreparedStatement {
+  const shape = `connections.list_by_session:${filters.provider ? "p" : ""}${filters.connection_method ? "m" : ""}${filters.status ? "s" : ""}`;
+  return compiledStatement(
+    d1,
+    shape,
+    (slot) =>
+      listConnectionsQuery(
+        getDb(d1),
+        { sessionTokenHash: slot("tokenHash") },
+        {
+          ...(filters.provider ? { provider: slot("provider") } : {}),
+          ...(filters.connection_method ? { connection_method: slot("connection_method") } : {}),
+          ...(filters.status ? { status: slot("status") } : {}),
+          limit: slot("limit"),
+          offset: slot("offset"),
+        },
+      ),
+    { tokenHash: sessionTokenHash, ...filters },
+  );
 }
 
 export async function listConnections(
