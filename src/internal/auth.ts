@@ -8,7 +8,8 @@
  * token for another execution → 403; our JWKS unreachable → 503 (retry later). Not configured → 503. Then the
  * execution the token names must exist and run on Temporal (404 otherwise); it is set as `c.var.workerExecution`.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { EncryptedConnection } from "../connections/store";
 import { getDb } from "../db/client";
 import type { ExecutionRow } from "../db/schema";
 import type { AppEnv } from "../platform/context";
@@ -24,6 +25,31 @@ declare module "hono" {
     workerToken: WorkerTokenClaims;
     /** The execution the token names, read in the same D1 round trip as the jti check; only Temporal's. */
     workerExecution: ExecutionRow;
+    /** On activity requests, the connection the body names, read in that same round trip (null: none). */
+    workerPrefetchedConnection?: { id: string; row: EncryptedConnection | null };
+  }
+}
+
+const ACTIVITY_PATH = /\/v1\/executions\/[^/]+\/activities\/[^/]+$/;
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/**
+ * The connection an activity request's body names (`config.connectionId`), so it can be read in the token's
+ * D1 round trip. The body is parsed once (Hono caches it for the route's own validator, which still answers
+ * a malformed one); anything unexpected here just means no prefetch.
+ */
+async function activityConnectionId(c: Context<AppEnv>): Promise<string | undefined> {
+  if (c.req.method !== "POST" || !ACTIVITY_PATH.test(c.req.path)) return undefined;
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
+  if (!JSON_MEDIA_TYPE.test(mediaType)) return undefined;
+  try {
+    const body: unknown = await c.req.json();
+    const config = typeof body === "object" && body !== null ? (body as { config?: unknown }).config : undefined;
+    const id =
+      typeof config === "object" && config !== null ? (config as { connectionId?: unknown }).connectionId : undefined;
+    return typeof id === "string" && id.length <= 64 ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -92,7 +118,12 @@ export function workerAuth(options: WorkerAuthOptions = {}): MiddlewareHandler<A
       throw new AppError("forbidden", "This token is for another execution");
     }
     // Last, once the signature is known good: only a genuine token may take a row in the ledger.
-    const { use, execution } = await recordTokenUseAndLoadExecution(getDb(c.env.DB), verified.claims);
+    const connectionId = await activityConnectionId(c);
+    const { use, execution, connection } = await recordTokenUseAndLoadExecution(
+      getDb(c.env.DB),
+      verified.claims,
+      connectionId,
+    );
     if (use === "replayed") {
       c.var.log.warn("worker token replayed", { jti: verified.claims.jti });
       throw invalid();
@@ -101,6 +132,7 @@ export function workerAuth(options: WorkerAuthOptions = {}): MiddlewareHandler<A
     if (execution?.engine !== "temporal") throw new AppError("not_found", "Execution not found");
     c.set("workerToken", verified.claims);
     c.set("workerExecution", execution);
+    if (connectionId !== undefined) c.set("workerPrefetchedConnection", { id: connectionId, row: connection ?? null });
     await next();
   };
 }

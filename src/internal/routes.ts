@@ -63,8 +63,9 @@ const authenticate = workerAuth();
 
 export const internalRoutes = new Hono<AppEnv>()
   // `/:id/*` also matches `/:id` itself: one mount, so a token is checked (and its jti spent) exactly once.
-  .use("/v1/executions/:id/*", authenticate)
+  // The size limit first: authentication may read an activity's body (to prefetch its connection).
   .use("/v1/*", limitBodySize())
+  .use("/v1/executions/:id/*", authenticate)
   .get("/v1/executions/:id", async (c) => {
     const execution = c.var.workerExecution;
     const definition = await definitionVersion(getDb(c.env.DB), execution.definitionId, execution.version);
@@ -104,8 +105,9 @@ export const internalRoutes = new Hono<AppEnv>()
       throw new AppError("execution_not_running", `The execution is ${execution.status}`);
     }
     try {
+      const prefetched = c.var.workerPrefetchedConnection;
       const output = await runActivity(
-        requestUseContext(c),
+        { ...requestUseContext(c), ...(prefetched ? { prefetchedConnection: prefetched } : {}) },
         { id: execution.id, userId: execution.userId },
         body.node_id,
         type.data,

@@ -8,7 +8,7 @@ import {
   requestCredentialContext,
   type UsableConnection,
 } from "../connections/credentials";
-import { isLastUsedStale, markConnectionUsed } from "../connections/store";
+import { type EncryptedConnection, isLastUsedStale, markConnectionUsed } from "../connections/store";
 import { forwardableRequestHeaders, forwardableResponseHeaders } from "../outbound/headers";
 import { sendWithRetries } from "../outbound/send";
 import { checkOutboundUrl, joinUnderBase } from "../outbound/url-policy";
@@ -26,6 +26,11 @@ export interface UseContext extends CredentialContext {
   waitUntil(promise: Promise<unknown>): void;
   /** The credential provider of each connection method. */
   credentials: CredentialProviders;
+  /**
+   * A connection already read in the request's first D1 round trip (the internal API reads it with the worker
+   * token's execution, scoped to that execution's owner): `row` null when there is no such live connection.
+   */
+  prefetchedConnection?: { id: string; row: EncryptedConnection | null };
 }
 
 /** CSP of every proxied response: no scripts, no subresources, a unique opaque origin. */

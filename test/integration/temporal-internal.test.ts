@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { getDb } from "../../src/db/client";
 import { jobFailures } from "../../src/db/schema";
@@ -405,6 +405,32 @@ describe("internal API (SPEC §7.4)", () => {
     upstream.reply({ status: 503, body: { down: true } });
     const flaky = await activity("http", httpBody(conn.id));
     expect(await flaky.json()).toMatchObject({ success: false, error: { retryable: true } });
+  });
+
+  it("reads an activity's connection in the token's D1 round trip, not in a second one", async () => {
+    const { execution, conn } = await runningExecution();
+    const api = await workerClient();
+    await api.postEvent(execution.id, { id: "started", type: "started", at: Date.now() });
+    const token = await workerToken({ executionId: execution.id });
+    const batch = vi.spyOn(env.DB, "batch");
+    const prepare = vi.spyOn(env.DB, "prepare");
+    try {
+      const response = await internal(token, `/internal/v1/executions/${execution.id}/activities/http`, {
+        method: "POST",
+        body: JSON.stringify({ node_id: "fetch", config: { connectionId: conn.id, path: "/items/1", method: "GET" } }),
+      });
+      expect(response.status).toBe(200);
+      expect(batch).toHaveBeenCalledTimes(1);
+      const connectionReads = prepare.mock.calls
+        .map(([sql]) => sql)
+        .filter((sql) => /^\s*select/i.test(sql) && sql.includes('from "connections"'));
+      // The one read of the connection is the batch's, joined with the token's execution (its owner).
+      expect(connectionReads).toHaveLength(1);
+      expect(connectionReads[0]).toContain('inner join "executions"');
+    } finally {
+      batch.mockRestore();
+      prepare.mockRestore();
+    }
   });
 
   it("does not serve an execution of the embedded engine", async () => {

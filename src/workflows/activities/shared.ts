@@ -63,7 +63,11 @@ export async function ownedConnection(
   connectionId: string,
   methods: readonly string[],
 ): Promise<LoadedConnection> {
-  const row = await findLiveConnection(context.db, { id: connectionId, userId: execution.userId });
+  const prefetched = context.prefetchedConnection;
+  const row =
+    prefetched?.id === connectionId
+      ? prefetched.row
+      : await findLiveConnection(context.db, { id: connectionId, userId: execution.userId });
   if (!row) throw new ActivityError("not_found", "Connection not found", { retryable: false });
   if (!methods.includes(row.connectionMethod))
     throw invalidConfig(`A ${row.connectionMethod} connection cannot be used here (expected ${methods.join(" or ")})`);
