@@ -14,6 +14,7 @@ import { createFakeUpstream } from "../fakes/upstream";
 import { bodyFor, createConnection, type Summary, UPSTREAM, UPSTREAM_HOST } from "../helpers/connections";
 import { expectData, expectError } from "../helpers/http";
 import { interceptOutbound } from "../helpers/outbound";
+import { inFreshRateWindow, RATE_WINDOW_TEST_TIMEOUT_MS } from "../helpers/rate-limit";
 import { type Browser, signedInBrowser } from "../helpers/session";
 
 let upstream: ReturnType<typeof createFakeUpstream>;
@@ -331,17 +332,22 @@ describe("connection tests", () => {
     expect(upstream.received.at(-1)?.headers.authorization).toBe("Bearer sk-openai");
   });
 
-  it("rate-limits tests to 10 per minute per user (429 with Retry-After)", async () => {
-    const browser = await signedInBrowser();
-    const conn = await createConnection(browser, bodyFor("bearer"));
-    const statuses: number[] = [];
-    for (let i = 0; i < 11; i++)
-      statuses.push((await browser.request(`/api/connections/${conn.id}/test`, { method: "POST" })).status);
-    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
-    const limited = await browser.request(`/api/connections/${conn.id}/test`, { method: "POST" });
-    await expectError(limited, 429, "rate_limited");
-    expect(limited.headers.get("retry-after")).toBe("60");
-  });
+  it(
+    "rate-limits tests to 10 per minute per user (429 with Retry-After)",
+    async () => {
+      await inFreshRateWindow();
+      const browser = await signedInBrowser();
+      const conn = await createConnection(browser, bodyFor("bearer"));
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++)
+        statuses.push((await browser.request(`/api/connections/${conn.id}/test`, { method: "POST" })).status);
+      expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+      const limited = await browser.request(`/api/connections/${conn.id}/test`, { method: "POST" });
+      await expectError(limited, 429, "rate_limited");
+      expect(limited.headers.get("retry-after")).toBe("60");
+    },
+    RATE_WINDOW_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("outbound webhooks", () => {

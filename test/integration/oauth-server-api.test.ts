@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { basicAuth, form, mcpModern, obtainTokens, signedIn, wire } from "../conformance/oauth-flow";
 import { APP_ORIGIN, expectData, expectError } from "../helpers/http";
+import { inFreshRateWindow, RATE_WINDOW_TEST_TIMEOUT_MS } from "../helpers/rate-limit";
 import { Browser, signInWithDevProvider } from "../helpers/session";
 
 interface Grant {
@@ -178,25 +179,30 @@ describe("remembered consent (SPEC §8)", () => {
 });
 
 describe("rate limits (SPEC §11: client registration and the token endpoint)", () => {
-  it("answers 429 with Retry-After once an IP exceeds the registration limit (RATE_LIMIT_CLIENT_REGISTRATION)", async () => {
-    const register = () =>
-      wire("/oauth/register", {
-        method: "POST",
-        headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.0.77" },
-        body: JSON.stringify({
-          client_name: "x",
-          redirect_uris: ["https://app.example.com/cb"],
-          token_endpoint_auth_method: "none",
-        }),
-      });
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await register()).status);
-    expect(statuses).toEqual(Array(10).fill(201));
-    const limited = await register();
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get("retry-after")).toBe("60");
-    expect(await limited.json()).toMatchObject({ error: "invalid_request" });
-  });
+  it(
+    "answers 429 with Retry-After once an IP exceeds the registration limit (RATE_LIMIT_CLIENT_REGISTRATION)",
+    async () => {
+      await inFreshRateWindow();
+      const register = () =>
+        wire("/oauth/register", {
+          method: "POST",
+          headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.0.77" },
+          body: JSON.stringify({
+            client_name: "x",
+            redirect_uris: ["https://app.example.com/cb"],
+            token_endpoint_auth_method: "none",
+          }),
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await register()).status);
+      expect(statuses).toEqual(Array(10).fill(201));
+      const limited = await register();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toBe("60");
+      expect(await limited.json()).toMatchObject({ error: "invalid_request" });
+    },
+    RATE_WINDOW_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("sign-in inside the authorization flow (SPEC §8: through sign-in and back)", () => {
