@@ -1,3 +1,5 @@
+import { LruMap } from "../platform/lru-map";
+
 /**
  * A per-isolate cache of each user's MCP connection listing for the `/mcp` gateway (SPEC §8), so that an AI
  * client's every JSON-RPC request does not cost a D1 read (`/mcp` registers the gateway's tools per request, and
@@ -46,8 +48,8 @@ interface Snapshot<T> {
 
 export class UserListCache<T> {
   readonly #options: Required<UserListCacheOptions<T>>;
-  /** Completed reads, least recently used first. */
-  #entries = new Map<string, Snapshot<T>>();
+  /** Completed reads. */
+  readonly #entries: LruMap<string, Snapshot<T>>;
   /** Reads in progress, one per user (single flight). */
   #inFlight = new Map<string, Snapshot<T>>();
 
@@ -59,6 +61,7 @@ export class UserListCache<T> {
       now: () => Date.now(),
       ...options,
     };
+    this.#entries = new LruMap(this.#options.maxUsers);
   }
 
   /** The user's listing, from a read at most `maxStalenessMs` old and not older than this isolate's last write. */
@@ -66,8 +69,6 @@ export class UserListCache<T> {
     const now = this.#options.now();
     const entry = this.#entries.get(userId);
     if (!entry || !this.#usable(entry, now)) return { value: await this.#read(userId, now).value };
-    this.#entries.delete(userId);
-    this.#entries.set(userId, entry);
     const value = await entry.value;
     if (now - entry.startedAt < this.#options.refreshMs) return { value };
     const refresh = this.#read(userId, now).value.then(() => undefined);
@@ -93,14 +94,9 @@ export class UserListCache<T> {
     snapshot.value.then(
       () => {
         if (this.#inFlight.get(userId) === snapshot) this.#inFlight.delete(userId);
-        const current = this.#entries.get(userId);
+        const current = this.#entries.peek(userId);
         // A slow read never replaces a newer one.
         if (current && (current.startedAt > snapshot.startedAt || current.generation > snapshot.generation)) return;
-        this.#entries.delete(userId);
-        if (this.#entries.size >= this.#options.maxUsers) {
-          const oldest = this.#entries.keys().next().value;
-          if (oldest !== undefined) this.#entries.delete(oldest);
-        }
         this.#entries.set(userId, snapshot);
       },
       () => {

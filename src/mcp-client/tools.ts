@@ -1,5 +1,6 @@
 import { type Schema, type SchemaDraft, Validator } from "@cfworker/json-schema";
 import type { Tool } from "@modelcontextprotocol/client";
+import { LruMap } from "../platform/lru-map";
 
 /**
  * A tool as we store it in `mcp_tools` and return it (SPEC §6.7: `{name, description, input_schema}`, plus what a
@@ -79,9 +80,9 @@ const VALIDATOR_CACHE_ENTRIES = 256;
  * Validators by the JSON text of their schema, per isolate: compiling one (copying the schema, resolving its `$ref`
  * ids) cost more than validating small arguments, and a connection's tools are called again and again. Keyed by the
  * text, not by a connection, so a refreshed tool with a changed schema gets a new validator and identical schemas of
- * different connections share one; a validator holds no state between validations. Oldest entries go first.
+ * different connections share one; a validator holds no state between validations. The least recently used go first.
  */
-const validators = new Map<string, Validator | null>();
+const validators = new LruMap<string, Validator | null>(VALIDATOR_CACHE_ENTRIES);
 
 function validatorFor(schema: Record<string, unknown>): Validator | null {
   const key = JSON.stringify(schema);
@@ -93,7 +94,6 @@ function validatorFor(schema: Record<string, unknown>): Validator | null {
     } catch {
       validator = null;
     }
-    if (validators.size >= VALIDATOR_CACHE_ENTRIES) validators.delete(validators.keys().next().value as string);
     validators.set(key, validator);
   }
   return validator;

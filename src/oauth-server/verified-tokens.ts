@@ -1,3 +1,4 @@
+import { LruMap } from "../platform/lru-map";
 import { type AccessTokenCheck, CLOCK_TOLERANCE_SECONDS, type VerifiedAccessToken } from "./access-token";
 
 /**
@@ -22,30 +23,26 @@ export interface VerifiedTokenMemoOptions {
 
 export class VerifiedTokenMemo {
   readonly #verify: VerifiedTokenMemoOptions["verify"];
-  readonly #maxEntries: number;
-  /** Verified tokens, least recently used first. */
-  #entries = new Map<string, VerifiedAccessToken>();
+  /** Verified tokens. */
+  readonly #entries: LruMap<string, VerifiedAccessToken>;
 
   constructor(options: VerifiedTokenMemoOptions) {
     this.#verify = options.verify;
-    this.#maxEntries = options.maxEntries ?? VERIFIED_TOKENS_MAX;
+    this.#entries = new LruMap(options.maxEntries ?? VERIFIED_TOKENS_MAX);
   }
 
   /** The same answer as the full verification at `nowSeconds`, without repeating it for a token seen before. */
   async check(token: string, nowSeconds: number): Promise<AccessTokenCheck> {
     const known = this.#entries.get(token);
     if (known) {
-      this.#entries.delete(token);
-      if (known.expiresAt <= nowSeconds - CLOCK_TOLERANCE_SECONDS) return { ok: false, reason: "expired" };
-      this.#entries.set(token, known);
+      if (known.expiresAt <= nowSeconds - CLOCK_TOLERANCE_SECONDS) {
+        this.#entries.delete(token);
+        return { ok: false, reason: "expired" };
+      }
       return { ok: true, token: { ...known, scopes: [...known.scopes] } };
     }
     const checked = await this.#verify(token, nowSeconds);
     if (checked.ok) {
-      if (this.#entries.size >= this.#maxEntries) {
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
-      }
       this.#entries.set(token, { ...checked.token, scopes: [...checked.token.scopes] });
     }
     return checked;
