@@ -14,6 +14,7 @@ import { getDb } from "../db/client";
 import type { ExecutionRow } from "../db/schema";
 import type { AppEnv } from "../platform/context";
 import { AppError } from "../platform/errors";
+import { hasJsonBody } from "../platform/middleware/body";
 import { recordTokenUseAndLoadExecution } from "./jti-ledger";
 import { workerKeyLookup } from "./keys";
 import { parseWorkerAuthSettings, type WorkerAuthSettings } from "./settings";
@@ -31,7 +32,6 @@ declare module "hono" {
 }
 
 const ACTIVITY_PATH = /\/v1\/executions\/[^/]+\/activities\/[^/]+$/;
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
 /**
  * The connection an activity request's body names (`config.connectionId`), so it can be read in the token's
@@ -40,8 +40,7 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
  */
 async function activityConnectionId(c: Context<AppEnv>): Promise<string | undefined> {
   if (c.req.method !== "POST" || !ACTIVITY_PATH.test(c.req.path)) return undefined;
-  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
-  if (!JSON_MEDIA_TYPE.test(mediaType)) return undefined;
+  if (!hasJsonBody(c)) return undefined;
   try {
     const body: unknown = await c.req.json();
     const config = typeof body === "object" && body !== null ? (body as { config?: unknown }).config : undefined;

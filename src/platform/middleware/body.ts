@@ -1,4 +1,4 @@
-import type { MiddlewareHandler, ValidationTargets } from "hono";
+import type { Context, MiddlewareHandler, ValidationTargets } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod";
 import type { AppEnv } from "../context";
@@ -7,6 +7,12 @@ import { AppError } from "../errors";
 /** Largest JSON or form body the API accepts (1 MiB). Streams (the proxy) set their own limit. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/** Whether the request says its body is JSON (`application/json` or `application/*+json`). */
+export function hasJsonBody(c: Context): boolean {
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
+  return JSON_MEDIA_TYPE.test(mediaType);
+}
 
 /** Refuses bodies over `maxBytes` with 413 `payload_too_large`, whether or not Content-Length is sent. */
 export function limitBodySize(maxBytes = MAX_REQUEST_BODY_BYTES): MiddlewareHandler<AppEnv> {
@@ -33,8 +39,7 @@ export function jsonBody<Schema extends z.ZodType>(
   schema: Schema,
 ): MiddlewareHandler<AppEnv, string, Validated<"json", Schema>> {
   return async function jsonBodyValidator(c, next) {
-    const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
-    if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    if (!hasJsonBody(c)) {
       throw new AppError("unsupported_media_type", "Content-Type must be application/json");
     }
     let raw: unknown;
